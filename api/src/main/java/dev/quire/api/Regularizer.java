@@ -1,0 +1,54 @@
+package dev.quire.api;
+
+import dev.quire.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A component of kind {@link ComponentKind#REGULARIZER}: hooks into the training loop at fixed
+ * points. Each hook has a neutral default, so a regularizer overrides only what it needs; a third
+ * party adds one (say, stochastic depth) without touching the model.
+ *
+ * <p>Order within a step: {@link #activation} during the forward pass, {@link #penalty} added to
+ * the loss, backward, {@link #beforeStep} on the gradients, the optimizer step, and after each
+ * validation {@link #afterValidation}.
+ */
+public interface Regularizer {
+
+    /**
+     * Transforms an activation during the forward pass (dropout). Must return {@code x} unchanged
+     * when {@code context.training()} is false.
+     */
+    default Tensor activation(ActivationSite site, Tensor x, TrainingContext context) {
+        return x;
+    }
+
+    /** A term added to the loss (an L2 penalty), or null for none. */
+    default Tensor penalty(List<Parameter> parameters) {
+        return null;
+    }
+
+    /** Acts on gradients after backward, before the optimizer step (clipping). */
+    default void beforeStep(List<Parameter> parameters) {
+    }
+
+    /** Label smoothing to use in the cross-entropy, in {@code [0, 1)}; 0 for none. */
+    default double labelSmoothing() {
+        return 0.0;
+    }
+
+    /**
+     * Called after each validation. Returning {@link Verdict#STOP} ends training; the trainer then
+     * restores the best weights it kept if {@link #restoreBestOnStop()}.
+     */
+    default Verdict afterValidation(long step, double validationLoss) {
+        return Verdict.CONTINUE;
+    }
+
+    /** Whether stopping should restore the weights of the best validation loss. */
+    default boolean restoreBestOnStop() {
+        return false;
+    }
+
+    /** Whether training goes on. */
+    enum Verdict { CONTINUE, STOP }
+}
