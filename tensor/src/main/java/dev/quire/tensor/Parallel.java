@@ -1,0 +1,211 @@
+package dev.quire.tensor;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A small fork-join executor for data-parallel loops: {@code threads() - 1} daemon helper threads
+ * plus the calling thread.
+ *
+ * <p>{@link #forRange(int, IntRangeBody)} cuts {@code [0, n)} into contiguous chunks, gives all but
+ * the first to helpers, runs the first itself and waits. Callers keep results deterministic by having
+ * every chunk write a disjoint part of the output; the chunk boundaries depend only on {@code n} and
+ * {@link #threads()}, never on timing.
+ *
+ * <p>A {@code forRange} issued from inside another one (from a helper or from the caller while it runs
+ * its own chunk) runs inline: the outer loop already occupies every thread, and running inline can
+ * never deadlock.
+ */
+public final class Parallel {
+
+    /** The body of a parallel loop: handle indices {@code [from, to)}. */
+    @FunctionalInterface
+    public interface IntRangeBody {
+        void run(int from, int to);
+    }
+
+    private static volatile Pool pool = new Pool(Runtime.getRuntime().availableProcessors());
+
+    /** Nesting depth of forRange on this thread; > 0 means "already inside a parallel loop". */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Parallel() {}
+
+    /** Number of threads a parallel loop uses, the caller included (at least 1). */
+    public static int threads() {
+        return pool.threads;
+    }
+
+    /** Sets the number of threads (the caller included); {@code 1} runs everything on the caller. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Parallel.setThreads: need at least 1 thread, got " + n);
+        }
+        if (n == pool.threads) {
+            return;
+        }
+        Pool old = pool;
+        pool = new Pool(n);
+        old.shutdown();
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks.
+     * Each index is treated as a substantial piece of work: use {@link #forRange(int, int, IntRangeBody)}
+     * with a grain when items are cheap. Runs inline when {@code n <= 1}, with one thread, or nested.
+     */
+    public static void forRange(int n, IntRangeBody body) {
+        forRange(n, 1, body);
+    }
+
+    /**
+     * Like {@link #forRange(int, IntRangeBody)}, but every chunk gets at least {@code grain} indices,
+     * so loops over cheap items ({@code n < 2 * grain}) run inline without any hand-off cost.
+     */
+    public static void forRange(int n, int grain, IntRangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        Pool p = pool;
+        int chunks = Math.min(p.threads, n / Math.max(1, grain));
+        int[] depth = DEPTH.get();
+        if (chunks <= 1 || depth[0] > 0) {
+            body.run(0, n);
+            return;
+        }
+        depth[0]++;
+        try {
+            p.run(n, chunks, body);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /** Start of chunk {@code c} of {@code chunks} over {@code [0, n)}: sizes differ by at most one. */
+    static int chunkStart(int n, int chunks, int c) {
+        return (int) ((long) n * c / chunks);
+    }
+
+    /** The helper threads and the hand-off of one loop at a time per submitted job. */
+    private static final class Pool {
+        final int threads;
+        private final Thread[] helpers;
+        private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1024);
+        private volatile boolean stopped;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.helpers = new Thread[threads - 1];
+            for (int i = 0; i < helpers.length; i++) {
+                Thread t = new Thread(this::work, "quire-parallel-" + (i + 1));
+                t.setDaemon(true);
+                helpers[i] = t;
+                t.start();
+            }
+        }
+
+        void run(int n, int chunks, IntRangeBody body) {
+            Job job = new Job(n, chunks, body, Thread.currentThread());
+            for (int c = 1; c < chunks; c++) {
+                // A full queue (many concurrent callers) is harmless: helpAndAwait claims what is left.
+                queue.offer(job);
+            }
+            job.runChunk(0);
+            // Also help with chunks no helper has picked up yet, then wait for the rest.
+            job.helpAndAwait();
+            if (job.failure != null) {
+                if (job.failure instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (job.failure instanceof Error e) {
+                    throw e;
+                }
+                throw new RuntimeException(job.failure);
+            }
+        }
+
+        private void work() {
+            DEPTH.get()[0] = 1; // helpers always run nested loops inline
+            while (!stopped) {
+                Job job;
+                try {
+                    job = queue.take();
+                } catch (InterruptedException e) {
+                    if (stopped) {
+                        return;
+                    }
+                    continue;
+                }
+                job.claimAndRun();
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Thread t : helpers) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /**
+     * One parallel loop. Chunks 1..chunks-1 are claimed through {@code next}, so each runs exactly once,
+     * by whichever thread gets it first; chunk 0 always runs on the caller.
+     */
+    private static final class Job {
+        final int n;
+        final int chunks;
+        final IntRangeBody body;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger(1);
+        final AtomicInteger remaining;
+        volatile Throwable failure;
+
+        Job(int n, int chunks, IntRangeBody body, Thread caller) {
+            this.n = n;
+            this.chunks = chunks;
+            this.body = body;
+            this.caller = caller;
+            this.remaining = new AtomicInteger(chunks);
+        }
+
+        /** Runs the next unclaimed chunk, if any (called once per queue entry by a helper). */
+        void claimAndRun() {
+            int c = next.getAndIncrement();
+            if (c < chunks) {
+                runChunk(c);
+            }
+        }
+
+        void runChunk(int c) {
+            try {
+                body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                }
+            } finally {
+                if (remaining.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        void helpAndAwait() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                runChunk(c);
+            }
+            int spins = 0;
+            while (remaining.get() > 0) {
+                if (spins < 2000) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Quire's tensor engine: float32 tensors with reverse-mode autograd, Vector API matrix kernels,
+ * a deterministic parallel executor and safetensors read/write. Depends on the JDK only.
+ */
+module dev.quire.tensor {
+    requires jdk.incubator.vector;
+
+    exports dev.quire.tensor;
+}
