@@ -1,0 +1,20 @@
+/**
+ * The model of Quire: a decoder-only GPT in the style of nanoGPT ({@link dev.quire.model.Gpt}), the
+ * character tokenizer, learned and sinusoidal positional encodings, cosine and constant learning-rate
+ * schedules, the training loop ({@link dev.quire.model.Trainer}) and sampling with a key/value cache
+ * ({@link dev.quire.model.Generator}).
+ */
+module dev.quire.model {
+    requires transitive dev.quire.api;
+
+    exports dev.quire.model;
+
+    uses dev.quire.api.ComponentProvider;
+
+    provides dev.quire.api.ComponentProvider with
+            dev.quire.model.CharTokenizerProvider,
+            dev.quire.model.LearnedPositionalProvider,
+            dev.quire.model.SinusoidalPositionalProvider,
+            dev.quire.model.CosineScheduleProvider,
+            dev.quire.model.ConstantScheduleProvider;
+}
