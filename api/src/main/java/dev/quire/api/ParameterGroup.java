@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param parameters the parameters of the group, in a fixed order
  * @param overrides  hyper-parameters that replace the optimizer's defaults for this group, by the
  *                   option name of the optimizer ({@code "weightDecay" -> 0.0}, {@code "lr" -> 1e-4});
- *                   an optimizer rejects names it does not know with {@link IllegalArgumentException}
+ *                   an optimizer rejects names it does not know with {@link IllegalArgumentException};
+ *                   only numeric options can differ between groups
  */
 public record ParameterGroup(String name, List<Parameter> parameters, Map<String, Double> overrides) {
+
+    /** The override key every built-in optimizer reads as this group's weight decay. */
+    public static final String WEIGHT_DECAY = "weightDecay";
+    /** The override key every built-in optimizer reads as this group's learning rate. */
+    public static final String LEARNING_RATE = "lr";
+
     public ParameterGroup {
         Objects.requireNonNull(name, "name");
         parameters = List.copyOf(parameters);

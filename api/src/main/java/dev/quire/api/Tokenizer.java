@@ -4,7 +4,9 @@ package dev.quire.api;
  * Turns text into token ids and back. Implementations are immutable and safe to use from many
  * threads at once.
  *
- * <p>Contract: {@code encode} never fails on any Java string; every id it returns is in
+ * <p>Contract: {@code encode} accepts any Java string, except that a tokenizer over a closed
+ * alphabet (the character tokenizer) rejects a character outside it with
+ * {@link IllegalArgumentException} naming the character and its index; every id it returns is in
  * {@code [0, vocabSize())}; {@code decode} rejects ids outside that range with
  * {@link IllegalArgumentException} naming the id. For lossless tokenizers (byte-level BPE,
  * the character tokenizer over its alphabet) {@code decode(encode(s)).equals(s)}.
