@@ -9,10 +9,12 @@ import java.util.concurrent.locks.LockSupport;
  * A small fork-join executor for data-parallel loops: {@code threads() - 1} daemon helper threads
  * plus the calling thread.
  *
- * <p>{@link #forRange(int, IntRangeBody)} cuts {@code [0, n)} into contiguous chunks, gives all but
- * the first to helpers, runs the first itself and waits. Callers keep results deterministic by having
- * every chunk write a disjoint part of the output; the chunk boundaries depend only on {@code n} and
- * {@link #threads()}, never on timing.
+ * <p>{@link #forRange(int, IntRangeBody)} cuts {@code [0, n)} into contiguous chunks, a few per thread;
+ * the caller runs the first, and the caller and the helpers claim the rest one at a time until none is
+ * left, so a thread that the operating system descheduled (the machine may be busy with other work)
+ * holds up at most one chunk. Callers keep results deterministic by having every chunk write a disjoint
+ * part of the output and by never letting a result depend on which thread ran a chunk; the chunk
+ * boundaries depend only on {@code n}, the grain and {@link #threads()}, never on timing.
  *
  * <p>A {@code forRange} issued from inside another one (from a helper or from the caller while it runs
  * its own chunk) runs inline: the outer loop already occupies every thread, and running inline can
@@ -27,6 +29,12 @@ public final class Parallel {
     }
 
     private static volatile Pool pool = new Pool(Runtime.getRuntime().availableProcessors());
+
+    /** Chunks per thread: enough for load balancing on a shared machine, few enough to stay cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
+    /** How long an idle helper spins for new work before it parks (waking a parked thread is slow). */
+    private static final long SPIN_NANOS = 50_000;
 
     /** Nesting depth of forRange on this thread; > 0 means "already inside a parallel loop". */
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -52,7 +60,7 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks.
+     * Runs {@code body} over {@code [0, n)} split into contiguous chunks (at most a few per thread).
      * Each index is treated as a substantial piece of work: use {@link #forRange(int, int, IntRangeBody)}
      * with a grain when items are cheap. Runs inline when {@code n <= 1}, with one thread, or nested.
      */
@@ -69,7 +77,7 @@ public final class Parallel {
             return;
         }
         Pool p = pool;
-        int chunks = Math.min(p.threads, n / Math.max(1, grain));
+        int chunks = p.threads == 1 ? 1 : Math.min(p.threads * CHUNKS_PER_THREAD, n / Math.max(1, grain));
         int[] depth = DEPTH.get();
         if (chunks <= 1 || depth[0] > 0) {
             body.run(0, n);
@@ -108,8 +116,9 @@ public final class Parallel {
 
         void run(int n, int chunks, IntRangeBody body) {
             Job job = new Job(n, chunks, body, Thread.currentThread());
-            for (int c = 1; c < chunks; c++) {
-                // A full queue (many concurrent callers) is harmless: helpAndAwait claims what is left.
+            // One queue entry per helper that can be useful; each helper then claims chunks until none is
+            // left. A full queue (many concurrent callers) is harmless: helpAndAwait claims what is left.
+            for (int h = Math.min(helpers.length, chunks - 1); h > 0; h--) {
                 queue.offer(job);
             }
             job.runChunk(0);
@@ -129,9 +138,16 @@ public final class Parallel {
         private void work() {
             DEPTH.get()[0] = 1; // helpers always run nested loops inline
             while (!stopped) {
-                Job job;
+                Job job = queue.poll();
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (job == null && System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    job = queue.poll();
+                }
                 try {
-                    job = queue.take();
+                    if (job == null) {
+                        job = queue.take();
+                    }
                 } catch (InterruptedException e) {
                     if (stopped) {
                         return;
@@ -171,10 +187,9 @@ public final class Parallel {
             this.remaining = new AtomicInteger(chunks);
         }
 
-        /** Runs the next unclaimed chunk, if any (called once per queue entry by a helper). */
+        /** Runs unclaimed chunks until none is left (called once per queue entry by a helper). */
         void claimAndRun() {
-            int c = next.getAndIncrement();
-            if (c < chunks) {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 runChunk(c);
             }
         }

@@ -1,0 +1,46 @@
+package dev.quire.runtime.config;
+
+/**
+ * Options of the {@code pretrain} stage (nanoGPT's {@code train.py} settings besides the model and
+ * optimizer).
+ *
+ * @param steps              optimizer steps ({@code max_iters})
+ * @param batchSize          sequences per step, each of the model's context length
+ * @param evalInterval       estimate train and validation loss every this many steps (and at the end)
+ * @param evalIterations     batches per split in each estimate
+ * @param checkpointInterval write {@code checkpoint-latest.pb} every this many steps (and at the end); 0 = only at the end
+ * @param labelSmoothing     in [0, 1); 0 for none
+ * @param gradClip           clip the global gradient norm to this; 0 = off
+ * @param keepBest           also keep {@code checkpoint-best.pb}, the weights of the best validation loss
+ */
+public record PretrainOptions(int steps, int batchSize, int evalInterval, int evalIterations, int checkpointInterval,
+                              float labelSmoothing, double gradClip, boolean keepBest) {
+
+    /** nanoGPT's Shakespeare-character recipe for a CPU, checkpointing every 500 steps. */
+    public static final PretrainOptions DEFAULTS = new PretrainOptions(2000, 12, 250, 20, 500, 0f, 1.0, true);
+
+    public PretrainOptions {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (evalInterval < 1) {
+            throw new IllegalArgumentException("evalInterval must be at least 1, got " + evalInterval);
+        }
+        if (evalIterations < 1) {
+            throw new IllegalArgumentException("evalIterations must be at least 1, got " + evalIterations);
+        }
+        if (checkpointInterval < 0) {
+            throw new IllegalArgumentException("checkpointInterval must be >= 0 (0 = only at the end), got "
+                    + checkpointInterval);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
+            throw new IllegalArgumentException("gradClip must be a number >= 0 (0 = off), got " + gradClip);
+        }
+    }
+}

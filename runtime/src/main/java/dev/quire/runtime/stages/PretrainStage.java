@@ -1,0 +1,257 @@
+package dev.quire.runtime.stages;
+
+import dev.quire.api.ComponentKind;
+import dev.quire.api.LearningRateSchedule;
+import dev.quire.api.Optimizer;
+import dev.quire.api.OptimizerFactory;
+import dev.quire.api.Stage;
+import dev.quire.api.StageContext;
+import dev.quire.api.Tokenizer;
+import dev.quire.api.TokenizerFactory;
+import dev.quire.model.DataSplit;
+import dev.quire.model.EvalReport;
+import dev.quire.model.Gpt;
+import dev.quire.model.StepReport;
+import dev.quire.model.Trainer;
+import dev.quire.model.TrainerListener;
+import dev.quire.model.TrainerState;
+import dev.quire.model.TrainingConfig;
+import dev.quire.model.TrainingResult;
+import dev.quire.runtime.QuireUserException;
+import dev.quire.runtime.checkpoint.Checkpoint;
+import dev.quire.runtime.checkpoint.CheckpointException;
+import dev.quire.runtime.checkpoint.Checkpoints;
+import dev.quire.runtime.checkpoint.ModelCheckpoints;
+import dev.quire.runtime.config.ComponentChoice;
+import dev.quire.runtime.config.ModelOptions;
+import dev.quire.runtime.config.PipelineConfig;
+import dev.quire.runtime.config.PretrainOptions;
+import dev.quire.runtime.console.ProgressBar;
+import dev.quire.runtime.discovery.ComponentCatalog;
+import dev.quire.runtime.discovery.ComponentEntry;
+import dev.quire.runtime.pipeline.RunSettings;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code pretrain} stage: trains the tokenizer on the corpus (or takes it from the checkpoint
+ * when resuming), encodes and splits the corpus, builds the model, optimizer (with nanoGPT's
+ * parameter groups) and schedule from the pipeline, and runs the {@link Trainer} with a progress bar,
+ * periodic validation, metrics in {@code metrics.jsonl}, {@code checkpoint-latest.pb} every
+ * {@code checkpointInterval} steps and at the end, and {@code checkpoint-best.pb} at each new best
+ * validation loss. Leaves a {@link ModelBundle} and the {@link DataSplit} for later stages, and the model
+ * and tokenizer under their API types ({@link dev.quire.api.LanguageModel}, {@link Tokenizer}) for
+ * stages from plugins.
+ */
+public final class PretrainStage implements Stage {
+
+    private final PretrainOptions options;
+    private final PipelineConfig config;
+    private final RunSettings settings;
+    private final ComponentCatalog catalog;
+
+    @Inject
+    PretrainStage(PretrainOptions options, PipelineConfig config, RunSettings settings, ComponentCatalog catalog) {
+        this.options = options;
+        this.config = config;
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void run(StageContext context) {
+        Path output = context.outputDirectory();
+        Path latest = RunFiles.latest(output);
+        Optional<Checkpoint> resume = settings.resume() ? Optional.of(Checkpoints.read(latest)) : Optional.empty();
+
+        String text = Corpus.load(config.data());
+        context.say(String.format(Locale.ROOT, "pretrain: corpus %s, %,d characters", config.data().describe(),
+                text.length()));
+
+        Tokenizer tokenizer;
+        if (resume.isPresent()) {
+            tokenizer = ModelCheckpoints.tokenizer(latest, resume.get(), catalog);
+        } else {
+            var factory = (TokenizerFactory) Models.create(catalog, config.tokenizer());
+            try {
+                tokenizer = factory.trainer().train(Corpus.documents(text), context.progress());
+            } catch (IllegalArgumentException e) {
+                throw new QuireUserException("tokenizer '" + config.tokenizer().id() + "' cannot be trained on "
+                        + config.data().describe() + ": " + e.getMessage(), e);
+            }
+        }
+        int[] tokens;
+        try {
+            tokens = tokenizer.encode(text);
+        } catch (IllegalArgumentException e) {
+            throw new QuireUserException("the tokenizer cannot encode corpus " + config.data().describe() + ": "
+                    + e.getMessage(), e);
+        }
+        DataSplit split = DataSplit.of(tokens, 1 - config.data().validationFraction());
+        int window = config.model().context();
+        if (split.train().length <= window || split.validation().length <= window) {
+            throw new QuireUserException(String.format(Locale.ROOT,
+                    "corpus %s is too small: %d training and %d validation tokens, but a window of the model's "
+                            + "context needs more than %d in each. Use a longer corpus, a larger validationFraction "
+                            + "or a shorter model.context.", config.data().describe(), split.train().length,
+                    split.validation().length, window));
+        }
+        double charsPerToken = charsPerToken(tokenizer, split.validation());
+
+        Gpt model = Models.build(config, catalog, tokenizer.vocabSize());
+        ComponentEntry optimizerEntry = catalog.require(ComponentKind.OPTIMIZER, config.optimizer().id());
+        var factory = (OptimizerFactory) optimizerEntry.create(config.optimizer().options());
+        Optimizer optimizer = factory.create(Models.groups(model, config, optimizerEntry));
+        double baseRate = optimizer.learningRate();
+        var schedule = (LearningRateSchedule) Models.create(catalog, config.schedule());
+        var training = new TrainingConfig(options.steps(), options.batchSize(), config.model().context(), baseRate,
+                options.evalInterval(), options.evalIterations(), options.labelSmoothing(), options.gradClip(),
+                config.seed());
+        Trainer trainer;
+        try {
+            trainer = new Trainer(model, optimizer, schedule, training, split);
+        } catch (IllegalArgumentException e) {
+            throw new QuireUserException("cannot train: " + e.getMessage(), e);
+        }
+
+        var tracker = new Tracker(context, model, tokenizer, optimizer, charsPerToken);
+        if (resume.isPresent()) {
+            resumeFrom(latest, resume.get(), model, optimizer, trainer, tokenizer, tracker);
+            context.say("pretrain: resuming " + latest + " at step " + trainer.step() + " of " + options.steps());
+        }
+        context.say(String.format(Locale.ROOT,
+                "pretrain: %,d parameters (%d layers, %d heads, width %d, context %d), vocabulary %d, "
+                        + "%,d training / %,d validation tokens, optimizer %s, schedule %s",
+                model.parameterCount(), config.model().layers(), config.model().heads(), config.model().width(),
+                config.model().context(), tokenizer.vocabSize(), split.train().length, split.validation().length,
+                config.optimizer().id(), config.schedule().id()));
+
+        long started = System.nanoTime();
+        long startStep = trainer.step();
+        trainer.progress(context.progress()).metrics(context.metrics()).addListener(tracker);
+        TrainingResult result = trainer.run();
+        tracker.save(latest, trainer, "latest");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        EvalReport last = result.lastEvaluation();
+        context.say(String.format(Locale.ROOT, "pretrain: %d steps in %s%s; checkpoint %s",
+                result.steps() - startStep, ProgressBar.formatDuration(seconds),
+                last == null ? "" : String.format(Locale.ROOT, ", validation loss %.4f (%.3f bits/char)",
+                        last.validationLoss(), tracker.bitsPerChar(last.validationLoss())),
+                latest));
+        if (result.stoppedEarly()) {
+            context.say("pretrain: stopped early at step " + result.steps() + " (a regularizer asked to stop)");
+        }
+        context.put(ModelBundle.class, new ModelBundle(model, tokenizer, config.model(), config.components(),
+                result.steps()));
+        context.put(DataSplit.class, split);
+        // Under API types too, for stages from plugins (which cannot see the runtime's ModelBundle).
+        context.put(dev.quire.api.LanguageModel.class, model);
+        context.put(Tokenizer.class, tokenizer);
+    }
+
+    private void resumeFrom(Path file, Checkpoint checkpoint, Gpt model, Optimizer optimizer, Trainer trainer,
+                            Tokenizer tokenizer, Tracker tracker) {
+        ModelOptions saved = ModelCheckpoints.modelOptions(file, checkpoint);
+        if (!saved.equals(config.model())) {
+            throw new QuireUserException("cannot resume " + file + ": it holds a model " + saved
+                    + " but the pipeline now asks for " + config.model());
+        }
+        for (ComponentChoice part : List.of(config.attention(), config.positional(), config.optimizer())) {
+            checkSameComponent(file, checkpoint, part);
+        }
+        try {
+            model.loadStateDict(checkpoint.arrays(ModelCheckpoints.MODEL_PREFIX));
+            ModelCheckpoints.optimizerState(checkpoint).ifPresent(optimizer::loadState);
+            TrainerState state = ModelCheckpoints.trainerState(checkpoint).orElseThrow(() -> new CheckpointException(
+                    "checkpoint " + file + " has no trainer state to resume from"));
+            trainer.restore(state);
+        } catch (IllegalArgumentException e) {
+            throw new QuireUserException("cannot resume " + file + ": " + e.getMessage(), e);
+        }
+        var header = checkpoint.header();
+        tracker.best(header.getBestValidationLoss(), header.getBestValidationStep());
+        if (tokenizer.vocabSize() != model.vocabSize()) {
+            throw new QuireUserException("cannot resume " + file + ": its tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the model " + model.vocabSize());
+        }
+    }
+
+    private static void checkSameComponent(Path file, Checkpoint checkpoint, ComponentChoice part) {
+        for (var ref : checkpoint.header().getComponentsList()) {
+            if (ref.getRole().equals(part.role()) && !ref.getId().equals(part.id())) {
+                throw new QuireUserException("cannot resume " + file + ": it was trained with " + part.kind().configName()
+                        + " '" + ref.getId() + "' but the pipeline now uses '" + part.id() + "'");
+            }
+        }
+    }
+
+    /** Characters per token of the validation text (1 for a character tokenizer). */
+    private static double charsPerToken(Tokenizer tokenizer, int[] tokens) {
+        if (tokens.length == 0) {
+            return 1;
+        }
+        String decoded = tokenizer.decode(tokens);
+        return (double) decoded.codePointCount(0, decoded.length()) / tokens.length;
+    }
+
+    /** Says evaluations, keeps the best, writes checkpoints. */
+    private final class Tracker implements TrainerListener {
+        private final StageContext context;
+        private final Gpt model;
+        private final Tokenizer tokenizer;
+        private final Optimizer optimizer;
+        private final double charsPerToken;
+        private double bestLoss = Double.NaN;
+        private long bestStep = -1;
+
+        Tracker(StageContext context, Gpt model, Tokenizer tokenizer, Optimizer optimizer, double charsPerToken) {
+            this.context = context;
+            this.model = model;
+            this.tokenizer = tokenizer;
+            this.optimizer = optimizer;
+            this.charsPerToken = charsPerToken;
+        }
+
+        void best(double loss, long step) {
+            bestLoss = loss;
+            bestStep = step;
+        }
+
+        double bitsPerChar(double loss) {
+            return loss / Math.log(2) / charsPerToken;
+        }
+
+        @Override
+        public void afterStep(Trainer trainer, StepReport report) {
+            int interval = options.checkpointInterval();
+            if (interval > 0 && report.step() % interval == 0 && report.step() < options.steps()) {
+                save(RunFiles.latest(context.outputDirectory()), trainer, "latest");
+            }
+        }
+
+        @Override
+        public void afterEval(Trainer trainer, EvalReport report) {
+            boolean better = Double.isNaN(bestLoss) || report.validationLoss() < bestLoss;
+            context.say(String.format(Locale.ROOT, "step %5d: train loss %.4f, val loss %.4f, %.3f bits/char%s",
+                    report.step(), report.trainLoss(), report.validationLoss(), bitsPerChar(report.validationLoss()),
+                    better && bestStep >= 0 ? " (best so far)" : ""));
+            if (better) {
+                bestLoss = report.validationLoss();
+                bestStep = report.step();
+                if (options.keepBest()) {
+                    save(RunFiles.best(context.outputDirectory()), trainer, "best");
+                }
+            }
+        }
+
+        void save(Path file, Trainer trainer, String kind) {
+            ModelCheckpoints.save(file, new ModelCheckpoints.Snapshot(model, config.model(), tokenizer,
+                    config.components(), optimizer, trainer.state(), options.steps(), bestLoss, bestStep,
+                    Map.of("kind", kind, "pipeline", String.valueOf(config.file().getFileName()))));
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package dev.quire.tensor;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision matrix multiply on raw row-major arrays, with the Vector API.
+ *
+ * <ul>
+ *   <li>{@link #nn}: {@code C[m, n] (+)= A[m, k] · B[k, n]}</li>
+ *   <li>{@link #nt}: {@code C[m, n] (+)= A[m, k] · B[n, k]ᵀ}</li>
+ *   <li>{@link #tn}: {@code C[m, n] (+)= A[k, m]ᵀ · B[k, n]}</li>
+ * </ul>
+ *
+ * <p>How it is fast: C is computed in register tiles of 6 rows × 4 vectors (64 columns with 512-bit
+ * vectors), each A element broadcast once and multiplied into 4 vectors of B by FMA; k is blocked by
+ * {@value #KC} so the B panel being swept stays in cache. B is read in place when its rows are contiguous
+ * (nn, tn) and packed into a panel otherwise (nt, and ragged right edges). Large problems split over
+ * {@link Parallel} by column panels (or row tiles when there are few panels); small ones stay on the
+ * calling thread, where hand-off would cost more than it saves.
+ *
+ * <p>Determinism: every C element is a single chain {@code c = fma(a[i, p], b[p, j], c)} over p in
+ * increasing order, starting from 0 (or from C's old value when accumulating), whatever the path (full
+ * tile, edge tile, any split over threads). Results are bit-identical across thread counts and runs.
+ */
+public final class MatMul {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector (16 with AVX-512). */
+    static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 6;
+    /** Columns of the register tile and width of a B panel: 4 vectors. */
+    static final int NR = 4 * L;
+    /** Depth of a k block: a KC × NR panel of B (128 KiB) stays in L2 while all rows of A stream past. */
+    static final int KC = 256;
+    /** Below this many multiply-adds (m·n·k) the caller does all the work itself. */
+    static final long PARALLEL_MIN_WORK = 1L << 20;
+
+    private enum Form { NN, NT, TN }
+
+    /** Per-thread scratch: a packed B panel, an edge tile of C and a packed A tile. */
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NR], new float[MR * NR], new float[KC * MR]});
+
+    private MatMul() {}
+
+    /** {@code C[m, n] = A[m, k] · B[k, n]}, or {@code C += A·B} when {@code accumulate}. */
+    public static void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                          int m, int k, int n, boolean accumulate) {
+        gemm(Form.NN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+    }
+
+    /** {@code C[m, n] = A[m, k] · B[n, k]ᵀ} (B given as {@code [n, k]}), or {@code +=}. */
+    public static void nt(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                          int m, int k, int n, boolean accumulate) {
+        gemm(Form.NT, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+    }
+
+    /** {@code C[m, n] = A[k, m]ᵀ · B[k, n]} (A given as {@code [k, m]}), or {@code +=}. */
+    public static void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                          int m, int k, int n, boolean accumulate) {
+        gemm(Form.TN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+    }
+
+    private static void check(String name, float[] arr, int off, long len, Form f, int m, int k, int n) {
+        if (off < 0 || off + len > arr.length) {
+            throw new IllegalArgumentException("MatMul." + f.name().toLowerCase() + " m=" + m + " k=" + k + " n=" + n
+                    + ": " + name + " needs " + len + " floats from offset " + off + " but has " + arr.length);
+        }
+    }
+
+    private static void gemm(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                             int m, int k, int n, boolean acc) {
+        if (m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("MatMul." + f.name().toLowerCase() + ": negative size m=" + m + " k=" + k
+                    + " n=" + n);
+        }
+        check("A", a, aOff, (long) m * k, f, m, k, n);
+        check("B", b, bOff, (long) k * n, f, m, k, n);
+        check("C", c, cOff, (long) m * n, f, m, k, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!acc) {
+                for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
+            }
+            return;
+        }
+        int panels = (n + NR - 1) / NR;
+        int rowTiles = (m + MR - 1) / MR;
+        int threads = Parallel.threads();
+        if ((long) m * n * k < PARALLEL_MIN_WORK || threads == 1) {
+            block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, 0, m, 0, panels);
+        } else if (panels >= 2 * threads || panels >= rowTiles) {
+            // Split by column panels: each thread owns whole columns of C.
+            Parallel.forRange(panels, (p0, p1) -> block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, 0, m, p0, p1));
+        } else {
+            // Few panels, many rows: split by row tiles (each thread owns whole rows of C).
+            Parallel.forRange(rowTiles, (t0, t1) ->
+                    block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, t0 * MR, Math.min(m, t1 * MR), 0, panels));
+        }
+    }
+
+    /** Computes rows {@code [i0, i1)} and column panels {@code [p0, p1)} of C. */
+    private static void block(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                              int m, int k, int n, boolean acc, int i0, int i1, int p0, int p1) {
+        float[][] scratch = SCRATCH.get();
+        float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2];
+        // Packing B costs one copy of the panel per k block, paid back over all row tiles: worth it
+        // unless there are only a few rows. In place, rows of B lie n floats apart, which for n a power
+        // of two maps them all onto the same cache sets.
+        boolean fewRows = i1 - i0 < 4 * MR;
+        // For tn, A's tile rows are columns of A [k, m], m floats apart. Packing them costs a scalar copy
+        // of A per k block, repaid only across several column panels; with few panels A is read in
+        // place (measured: packing wins from about 4 panels on, reading in place below).
+        boolean packA = f == Form.TN && p1 - p0 >= 4;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            boolean load = acc || k0 > 0;
+            if (packA) {
+                // Pack every row tile of this block once per k block as [kc][MR], reused by all panels.
+                int tiles = (i1 - i0 + MR - 1) / MR;
+                if (aPack.length < tiles * kc * MR) {
+                    aPack = new float[tiles * KC * MR];
+                    scratch[2] = aPack;
+                }
+                for (int t = 0; t < tiles; t++) {
+                    int i = i0 + t * MR;
+                    packA(a, aOff, m, k0, kc, i, Math.min(MR, i1 - i), aPack, t * kc * MR);
+                }
+            }
+            for (int p = p0; p < p1; p++) {
+                int j0 = p * NR;
+                int nw = Math.min(NR, n - j0); // width of this panel (< NR at the ragged right edge)
+                float[] bp;
+                int bo, ldb;
+                if (f != Form.NT && nw == NR && fewRows) {
+                    bp = b;                    // B panel [kc, NR] read in place
+                    bo = bOff + k0 * n + j0;
+                    ldb = n;
+                } else {
+                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack);
+                    bp = bPack;
+                    bo = 0;
+                    ldb = NR;
+                }
+                for (int i = i0; i < i1; i += MR) {
+                    int mr = Math.min(MR, i1 - i);
+                    // Row r of the A tile is read at ap[ar_r + kk * aks]; missing rows of an edge tile
+                    // repeat the last valid row (their results are dropped).
+                    float[] ap;
+                    int ar0, rowStep, aks;
+                    if (f == Form.TN && !packA) {
+                        ap = a;
+                        ar0 = aOff + k0 * m + i;
+                        rowStep = 1;
+                        aks = m;
+                    } else if (f == Form.TN) {
+                        ap = aPack;
+                        ar0 = (i - i0) / MR * kc * MR;
+                        rowStep = 1;
+                        aks = MR;
+                    } else {
+                        ap = a;
+                        ar0 = aOff + i * k + k0;
+                        rowStep = k;
+                        aks = 1;
+                    }
+                    int last = mr - 1;
+                    int a0 = ar0, a1 = ar0 + Math.min(1, last) * rowStep, a2 = ar0 + Math.min(2, last) * rowStep,
+                            a3 = ar0 + Math.min(3, last) * rowStep, a4 = ar0 + Math.min(4, last) * rowStep,
+                            a5 = ar0 + Math.min(5, last) * rowStep;
+                    int co = cOff + i * n + j0;
+                    if (mr == MR && nw == NR) {
+                        kernel(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, c, co, n, kc, load);
+                    } else {
+                        // Edge tile: the same kernel on a scratch copy of C's valid part.
+                        for (int r = 0; r < MR; r++) {
+                            if (load && r < mr) {
+                                System.arraycopy(c, co + r * n, tile, r * NR, nw);
+                                Arrays.fill(tile, r * NR + nw, r * NR + NR, 0f);
+                            } else {
+                                Arrays.fill(tile, r * NR, r * NR + NR, 0f);
+                            }
+                        }
+                        kernel(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, tile, 0, NR, kc, true);
+                        for (int r = 0; r < mr; r++) {
+                            System.arraycopy(tile, r * NR, c, co + r * n, nw);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies rows {@code i..i+mr} of the product's A (stored as [k, m]), k in {@code [k0, k0+kc)}, into
+     * {@code pack[off..]} as [kc][MR]; rows past mr repeat the last valid one.
+     */
+    private static void packA(float[] a, int aOff, int m, int k0, int kc, int i, int mr, float[] pack, int off) {
+        for (int kk = 0; kk < kc; kk++) {
+            int src = aOff + (k0 + kk) * m + i;
+            int dst = off + kk * MR;
+            if (mr == MR) {
+                System.arraycopy(a, src, pack, dst, MR);
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    pack[dst + r] = a[src + Math.min(r, mr - 1)];
+                }
+            }
+        }
+    }
+
+    /** Copies B's k rows [k0, k0+kc) × columns [j0, j0+nw) into {@code pack[kc][NR]}, zero-padded. */
+    private static void packB(Form f, float[] b, int bOff, int k, int n, int k0, int kc, int j0, int nw,
+                                  float[] pack) {
+        if (f == Form.NT) {
+            // B is [n, k]: column j of the panel is row j0 + j of B (contiguous along k).
+            for (int j = 0; j < nw; j++) {
+                int src = bOff + (j0 + j) * k + k0;
+                for (int kk = 0; kk < kc; kk++) {
+                    pack[kk * NR + j] = b[src + kk];
+                }
+            }
+        } else {
+            for (int kk = 0; kk < kc; kk++) {
+                System.arraycopy(b, bOff + (k0 + kk) * n + j0, pack, kk * NR, nw);
+            }
+        }
+        if (nw < NR) {
+            for (int kk = 0; kk < kc; kk++) {
+                Arrays.fill(pack, kk * NR + nw, kk * NR + NR, 0f);
+            }
+        }
+    }
+
+    /**
+     * The register tile: C[6, 4L] (+)= A[6, kc] · B[kc, 4L], with 24 vector accumulators, one broadcast of
+     * A and four FMAs per row per k. Row r of A is read at {@code a[ar + kk * aks]} (aks = 1 for a
+     * row-major A, m for the transposed A of the tn form); B row kk at {@code b[bo + kk * ldb]}.
+     * Each C element is one fma chain in increasing k, the same order as every other path here.
+     */
+    private static void kernel(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aks,
+                               float[] b, int bo, int ldb, float[] c, int co, int ldc, int kc, boolean load) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        FloatVector c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33;
+        FloatVector c40, c41, c42, c43;
+        FloatVector c50, c51, c52, c53;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co + 0 * ldc);
+            c01 = FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L);
+            c02 = FloatVector.fromArray(S, c, co + 0 * ldc + 2 * L);
+            c03 = FloatVector.fromArray(S, c, co + 0 * ldc + 3 * L);
+            c10 = FloatVector.fromArray(S, c, co + 1 * ldc);
+            c11 = FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L);
+            c12 = FloatVector.fromArray(S, c, co + 1 * ldc + 2 * L);
+            c13 = FloatVector.fromArray(S, c, co + 1 * ldc + 3 * L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L);
+            c22 = FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c23 = FloatVector.fromArray(S, c, co + 2 * ldc + 3 * L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L);
+            c32 = FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+            c33 = FloatVector.fromArray(S, c, co + 3 * ldc + 3 * L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L);
+            c42 = FloatVector.fromArray(S, c, co + 4 * ldc + 2 * L);
+            c43 = FloatVector.fromArray(S, c, co + 4 * ldc + 3 * L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L);
+            c52 = FloatVector.fromArray(S, c, co + 5 * ldc + 2 * L);
+            c53 = FloatVector.fromArray(S, c, co + 5 * ldc + 3 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z;
+            c40 = z; c41 = z; c42 = z; c43 = z;
+            c50 = z; c51 = z; c52 = z; c53 = z;
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bo + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            int ak = kk * aks;
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[a0 + ak]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(S, a[a1 + ak]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(S, a[a2 + ak]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(S, a[a3 + ak]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(S, a[a4 + ak]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+            av = FloatVector.broadcast(S, a[a5 + ak]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + 1 * L); c02.intoArray(c, co + 0 * ldc + 2 * L); c03.intoArray(c, co + 0 * ldc + 3 * L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + 1 * L); c12.intoArray(c, co + 1 * ldc + 2 * L); c13.intoArray(c, co + 1 * ldc + 3 * L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + 1 * L); c22.intoArray(c, co + 2 * ldc + 2 * L); c23.intoArray(c, co + 2 * ldc + 3 * L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + 1 * L); c32.intoArray(c, co + 3 * ldc + 2 * L); c33.intoArray(c, co + 3 * ldc + 3 * L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + 1 * L); c42.intoArray(c, co + 4 * ldc + 2 * L); c43.intoArray(c, co + 4 * ldc + 3 * L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 1 * L); c52.intoArray(c, co + 5 * ldc + 2 * L); c53.intoArray(c, co + 5 * ldc + 3 * L);
+    }
+}
