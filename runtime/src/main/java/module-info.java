@@ -17,7 +17,7 @@ module dev.quire.runtime {
     requires com.google.guice;
     requires jakarta.inject;
     requires org.pf4j;
-    requires com.google.protobuf;
+    requires transitive com.google.protobuf; // checkpoint headers are protobuf messages
     requires info.picocli;
     requires org.snakeyaml.engine;
 

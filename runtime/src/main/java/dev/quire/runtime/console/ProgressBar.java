@@ -58,7 +58,8 @@ public final class ProgressBar implements ProgressListener {
             }
         } else {
             long decile = total > 0 ? done * 10 / total : -1;
-            if (complete || !drawn || decile > lastPlainDecile || now - lastDrawNanos >= PLAIN_NANOS) {
+            if (complete || (!drawn && total >= 0) || decile > lastPlainDecile
+                    || (drawn ? now - lastDrawNanos : now - startNanos) >= PLAIN_NANOS) {
                 lastPlainDecile = Math.max(lastPlainDecile, decile);
                 draw(now, complete);
             }

@@ -8,7 +8,6 @@ import dev.quire.runtime.config.PipelineConfig;
 import dev.quire.runtime.console.Console;
 import dev.quire.runtime.console.ProgressBar;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.Optional;
  * The {@link StageContext} of one run: the output directory, the metrics file (each record tagged
  * with the stage that wrote it), a progress bar per stage, and the blackboard stages share.
  */
-@Singleton
 public final class RunContext implements StageContext {
 
     private final PipelineConfig config;

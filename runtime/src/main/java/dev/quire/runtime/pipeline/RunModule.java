@@ -50,8 +50,14 @@ final class RunModule extends AbstractModule {
         }
         bind(ComponentRegistry.class).to(GuiceComponentRegistry.class).in(Singleton.class);
         bind(GuiceComponentRegistry.class);
-        bind(RunContext.class);
+        bind(RunContext.class).in(Singleton.class);
         bind(StageContext.class).to(RunContext.class);
         requestInjection(stages);
+    }
+
+    /** The progress sink of the current stage (a progress bar labelled with its id). */
+    @com.google.inject.Provides
+    dev.quire.api.ProgressListener progress(RunContext context) {
+        return context.progress();
     }
 }

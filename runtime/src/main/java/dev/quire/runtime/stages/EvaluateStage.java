@@ -73,6 +73,7 @@ public final class EvaluateStage implements Stage {
     }
 
     /** Evaluates {@code bundle}'s model on {@code tokens}. */
+    @SuppressWarnings("try") // the Grad scope is used for its effect
     public static Result evaluate(ModelBundle bundle, int[] tokens, int batchSize, int maxBatches, StageContext context) {
         Gpt model = bundle.model();
         int time = model.contextLength();
