@@ -109,10 +109,11 @@ public final class MatMul {
                               int m, int k, int n, boolean acc, int i0, int i1, int p0, int p1) {
         float[][] scratch = SCRATCH.get();
         float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2];
-        // Packing B costs one copy of the panel per k block, paid back over all row tiles: worth it
-        // unless there are only a few rows. In place, rows of B lie n floats apart, which for n a power
-        // of two maps them all onto the same cache sets.
-        boolean fewRows = i1 - i0 < 4 * MR;
+        // Packing B costs a scalar copy of each panel per k block, paid back over the row tiles: it pays
+        // for many rows (in place, rows of B lie n floats apart, which for n a power of two maps them all
+        // onto the same cache sets), not for the few rows of an attention head, where the copy would
+        // cost about as much as the multiply.
+        boolean fewRows = i1 - i0 < 128;
         // For tn, A's tile rows are columns of A [k, m], m floats apart. Packing them costs a scalar copy
         // of A per k block, repaid only across several column panels; with few panels A is read in
         // place (measured: packing wins from about 4 panels on, reading in place below).

@@ -141,23 +141,7 @@ final class NnOps {
         int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, c) / 4);
         Parallel.forRange(rows, grain, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int base = r * c;
-                double s = 0;
-                for (int j = 0; j < c; j++) s += x[base + j];
-                float mu = (float) (s / c);
-                double v = 0;
-                for (int j = 0; j < c; j++) {
-                    double dx = x[base + j] - mu;
-                    v += dx * dx;
-                }
-                float rs = (float) (1.0 / Math.sqrt(v / c + eps)); // biased variance, as in PyTorch
-                mean[r] = mu;
-                rstd[r] = rs;
-                for (int j = 0; j < c; j++) {
-                    float xhat = (x[base + j] - mu) * rs;
-                    float out = w == null ? xhat : xhat * w[j];
-                    y[base + j] = b == null ? out : out + b[j];
-                }
+                VectorMath.layerNormRow(x, y, r * c, c, w, b, eps, mean, rstd, r);
             }
         });
         Tensor[] inputs = {a, weight, bias};
@@ -166,22 +150,7 @@ final class NnOps {
                 float[] ga = a.gradForAccumulation();
                 Parallel.forRange(rows, grain, (r0, r1) -> {
                     for (int r = r0; r < r1; r++) {
-                        int base = r * c;
-                        float mu = mean[r], rs = rstd[r];
-                        // dnorm = g·w; dx = rstd · (dnorm - mean(dnorm) - xhat · mean(dnorm · xhat))
-                        float m1 = 0, m2 = 0;
-                        for (int j = 0; j < c; j++) {
-                            float dn = w == null ? g[base + j] : g[base + j] * w[j];
-                            m1 += dn;
-                            m2 += dn * (x[base + j] - mu) * rs;
-                        }
-                        m1 /= c;
-                        m2 /= c;
-                        for (int j = 0; j < c; j++) {
-                            float xhat = (x[base + j] - mu) * rs;
-                            float dn = w == null ? g[base + j] : g[base + j] * w[j];
-                            ga[base + j] += rs * (dn - m1 - xhat * m2);
-                        }
+                        VectorMath.layerNormBackwardRow(x, g, ga, r * c, c, w, mean[r], rstd[r]);
                     }
                 });
             }
@@ -194,10 +163,11 @@ final class NnOps {
                     for (int r = 0; r < rows; r++) {
                         int base = r * c;
                         float mu = mean[r], rs = rstd[r];
-                        for (int j = c0; j < c1; j++) {
-                            float gj = g[base + j];
-                            if (gw != null) gw[j] += gj * (x[base + j] - mu) * rs;
-                            if (gb != null) gb[j] += gj;
+                        if (gw != null) {
+                            for (int j = c0; j < c1; j++) gw[j] += g[base + j] * ((x[base + j] - mu) * rs);
+                        }
+                        if (gb != null) {
+                            for (int j = c0; j < c1; j++) gb[j] += g[base + j];
                         }
                     }
                 });
@@ -207,19 +177,6 @@ final class NnOps {
 
     // ---------------------------------------------------------------------------------------------
     // Activations
-
-    /**
-     * erfc(z) with relative error below 1.2e-7 everywhere (Numerical Recipes' Chebyshev fit), which is
-     * float precision. GELU uses erfc so that Φ(x) = erfc(-x/√2)/2 stays accurate in the far negative
-     * tail, where 1 + erf would cancel. Scalar twin of {@link VectorMath#erfc}.
-     */
-    static double erfc(double z) {
-        double t = 1.0 / (1.0 + 0.5 * Math.abs(z));
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return z >= 0 ? r : 2.0 - r;
-    }
 
     static Tensor gelu(Tensor a, Tensor.Gelu approximation) {
         float[] x = a.data;

@@ -34,7 +34,7 @@ public final class Parallel {
     private static final int CHUNKS_PER_THREAD = 4;
 
     /** How long an idle helper spins for new work before it parks (waking a parked thread is slow). */
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 20_000;
 
     /** Nesting depth of forRange on this thread; > 0 means "already inside a parallel loop". */
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);

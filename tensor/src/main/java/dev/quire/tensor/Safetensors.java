@@ -47,6 +47,14 @@ public final class Safetensors {
     }
 
     /**
+     * Same as {@link #open(Path)}: the file's tensors with their exact dtypes ({@code f64}, {@code i64}).
+     * The contract's text mentions {@code readRaw}; this name keeps code written against that wording working.
+     */
+    public static SafetensorsFile readRaw(Path path) {
+        return open(path);
+    }
+
+    /**
      * Writes tensors as F32 with keys sorted and contiguous offsets, the header padded with spaces to a
      * multiple of 8 bytes. Written to a temporary file in the same directory, forced to disk, then
      * renamed over {@code path}, so a reader never sees a half-written file.

@@ -41,6 +41,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope variable is the point, not used in the body
     void gradDisabledRecordsNothingOnThisThreadOnly() throws Exception {
         Tensor w = Tensor.parameter(new float[] {1, 2}, 2);
         assertThat(Grad.enabled()).isTrue();
@@ -90,6 +91,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void customOpsThroughFromOp() {
         Tensor x = Tensor.parameter(new float[] {1, 2, 3}, 3);
         // y = 2x as a custom op with a hand-written backward.
