@@ -206,11 +206,13 @@ public final class Tensor {
         return g;
     }
 
-    /** Resets the gradient to zeros (keeping the array, so optimizers can hold on to it). */
+    /**
+     * Drops the gradient: {@link #grad()} is null until the next backward pass reaches this tensor.
+     * As PyTorch's {@code zero_grad(set_to_none=True)}, so an optimizer can tell a parameter that got
+     * no gradient (frozen, unused) from one whose gradient is zero, and skips it.
+     */
     public void zeroGrad() {
-        if (grad != null) {
-            Arrays.fill(grad, 0f);
-        }
+        grad = null;
     }
 
     public boolean requiresGrad() {

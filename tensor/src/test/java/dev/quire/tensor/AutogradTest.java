@@ -16,7 +16,7 @@ class AutogradTest {
         w.mul(3f).sum().backward();          // += 3
         assertThat(w.grad()).containsExactly(5, 7, 9);
         w.zeroGrad();
-        assertThat(w.grad()).containsExactly(0, 0, 0);
+        assertThat(w.grad()).isNull();       // as PyTorch's zero_grad(set_to_none=True)
     }
 
     @Test
