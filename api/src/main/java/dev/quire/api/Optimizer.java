@@ -6,6 +6,8 @@ import java.util.List;
  * Updates parameters in place from their accumulated gradients, with exactly the semantics of the
  * {@code torch.optim} class of the same name. Parameters whose gradient is null are skipped (and
  * their state is not advanced), as in PyTorch.
+ *
+ * @see AbstractOptimizer the base class that implements all of this but the update rule
  */
 public interface Optimizer {
 

@@ -1,18 +1,9 @@
 package dev.quire.optim.adam;
 
-import dev.quire.api.Optimizer;
-import dev.quire.api.OptimizerState;
+import dev.quire.api.AbstractOptimizer;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterGroup;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Adam and AdamW with exactly the semantics of PyTorch's {@code torch.optim.Adam} and
@@ -45,9 +36,10 @@ import java.util.function.Function;
  * {@code <parameter>.exp_avg_sq} and, with AMSGrad, {@code <parameter>.max_exp_avg_sq}; the scalar
  * {@code <parameter>.step}; and the scalar {@code lr} (the base rate).
  *
- * <p>Not thread-safe: one training loop owns an optimizer.
+ * <p>Groups, the learning rate, the loop over parameters and state are {@link AbstractOptimizer}'s;
+ * this class is the update rule. Not thread-safe: one training loop owns an optimizer.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends AbstractOptimizer<Adam.GroupSettings> {
 
     /** The id of Adam with L2 weight decay, under which it is provided and its state is saved. */
     public static final String ADAM_ID = "adam";
@@ -58,39 +50,14 @@ public final class Adam implements Optimizer {
     static final String EXP_AVG_SQ = "exp_avg_sq";
     static final String MAX_EXP_AVG_SQ = "max_exp_avg_sq";
     static final String STEP = "step";
-    static final String LR = "lr";
-    private static final List<String> GROUP_OPTIONS = List.of("lr", "beta1", "beta2", "eps", "weightDecay");
-    private static final List<String> WHOLE_OPTIMIZER_OPTIONS = List.of("amsgrad", "maximize");
 
-    /** The numeric options of one group, overrides applied. */
-    private record GroupSettings(double lr, double beta1, double beta2, double eps, double weightDecay) {
+    /** The numeric options of one group, overrides applied (the group's {@code lr} comes to {@link #update} apart). */
+    record GroupSettings(double beta1, double beta2, double eps, double weightDecay) {
     }
 
-    /** What Adam keeps per parameter: created on the parameter's first step. */
-    private static final class ParameterState {
-        long step;
-        final float[] expAvg;
-        final float[] expAvgSq;
-        final float[] maxExpAvgSq;  // null without AMSGrad
-
-        ParameterState(long step, float[] expAvg, float[] expAvgSq, float[] maxExpAvgSq) {
-            this.step = step;
-            this.expAvg = expAvg;
-            this.expAvgSq = expAvgSq;
-            this.maxExpAvgSq = maxExpAvgSq;
-        }
-    }
-
-    private final String id;
     private final boolean decoupledWeightDecay;
     private final boolean amsgrad;
     private final boolean maximize;
-    private final double configuredLr;
-    private final List<ParameterGroup> groups;
-    private final List<GroupSettings> groupSettings;
-    private final Map<String, Parameter> parametersByName;
-    private final Map<String, ParameterState> states = new HashMap<>();
-    private double learningRate;
 
     /**
      * Adam with L2 weight decay ({@code torch.optim.Adam}), id {@code adam}.
@@ -98,10 +65,11 @@ public final class Adam implements Optimizer {
      * @throws IllegalArgumentException if a parameter appears twice, or an override is unknown or invalid
      */
     public Adam(List<ParameterGroup> groups, AdamOptions options) {
-        this(ADAM_ID, false, options.amsgrad(), options.maximize(), options.lr(), groups, overrides -> {
-            AdamOptions o = options.withOverrides(overrides);
-            return new GroupSettings(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
-        });
+        super(ADAM_ID, groups, options, o -> new GroupSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay()),
+                buffers(options.amsgrad()), List.of(STEP));
+        this.decoupledWeightDecay = false;
+        this.amsgrad = options.amsgrad();
+        this.maximize = options.maximize();
     }
 
     /**
@@ -110,86 +78,29 @@ public final class Adam implements Optimizer {
      * @throws IllegalArgumentException if a parameter appears twice, or an override is unknown or invalid
      */
     public Adam(List<ParameterGroup> groups, AdamWOptions options) {
-        this(ADAMW_ID, true, options.amsgrad(), options.maximize(), options.lr(), groups, overrides -> {
-            AdamWOptions o = options.withOverrides(overrides);
-            return new GroupSettings(o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
-        });
+        super(ADAMW_ID, groups, options, o -> new GroupSettings(o.beta1(), o.beta2(), o.eps(), o.weightDecay()),
+                buffers(options.amsgrad()), List.of(STEP));
+        this.decoupledWeightDecay = true;
+        this.amsgrad = options.amsgrad();
+        this.maximize = options.maximize();
     }
 
-    private Adam(String id, boolean decoupledWeightDecay, boolean amsgrad, boolean maximize, double configuredLr,
-                 List<ParameterGroup> groups, Function<Map<String, Double>, GroupSettings> settingsOfGroup) {
-        this.id = id;
-        this.decoupledWeightDecay = decoupledWeightDecay;
-        this.amsgrad = amsgrad;
-        this.maximize = maximize;
-        this.configuredLr = configuredLr;
-        this.groups = List.copyOf(groups);
-        GroupOverrides.requireKnownKeys(id, this.groups, GROUP_OPTIONS, WHOLE_OPTIMIZER_OPTIONS);
-        this.parametersByName = GroupOverrides.parametersByName(this.groups);
-        var perGroup = new ArrayList<GroupSettings>();
-        for (ParameterGroup group : this.groups) {
-            try {
-                perGroup.add(settingsOfGroup.apply(group.overrides()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("parameter group '" + group.name() + "': " + e.getMessage(), e);
-            }
-        }
-        this.groupSettings = List.copyOf(perGroup);
-        this.learningRate = configuredLr;
-    }
-
-    /** {@code adam} or {@code adamw}: the id this optimizer saves its state under. */
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<ParameterGroup> groups() {
-        return groups;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
-        }
-        this.learningRate = learningRate;
-    }
-
-    @Override
-    public void step() {
-        for (int g = 0; g < groups.size(); g++) {
-            ParameterGroup group = groups.get(g);
-            GroupSettings settings = groupSettings.get(g);
-            double lr = GroupOverrides.groupLearningRate(learningRate, configuredLr, group);
-            for (Parameter p : group.parameters()) {
-                float[] grad = p.value().grad();
-                if (grad != null) {
-                    update(p, grad, settings, lr);
-                }
-            }
-        }
+    /** The buffers kept per parameter: AMSGrad adds the running maximum of the second moment. */
+    private static List<String> buffers(boolean amsgrad) {
+        return amsgrad ? List.of(EXP_AVG, EXP_AVG_SQ, MAX_EXP_AVG_SQ) : List.of(EXP_AVG, EXP_AVG_SQ);
     }
 
     /** One parameter's update, in one pass over its arrays. */
-    private void update(Parameter p, float[] grad, GroupSettings s, double lr) {
+    @Override
+    protected void update(Parameter p, float[] grad, GroupSettings s, double lr) {
         float[] param = p.value().data();
-        ParameterState state = states.get(p.name());
-        if (state == null) {
-            int n = param.length;
-            state = new ParameterState(0, new float[n], new float[n], amsgrad ? new float[n] : null);
-            states.put(p.name(), state);
-        }
-        state.step++;
+        ParameterState state = stateOf(p);
+        double step = state.scalar(STEP) + 1;  // a whole number, exact in double up to 2^53
+        state.setScalar(STEP, step);
 
         // Per-step scalars in double, as PyTorch computes them in Python ...
-        double biasCorrection1 = 1 - Math.pow(s.beta1(), state.step);
-        double biasCorrection2 = 1 - Math.pow(s.beta2(), state.step);
+        double biasCorrection1 = 1 - Math.pow(s.beta1(), step);
+        double biasCorrection2 = 1 - Math.pow(s.beta2(), step);
         double stepSize = lr / biasCorrection1;
         // ... and rounded to float32 where PyTorch hands them to a float32 kernel.
         float negStepSize = (float) -stepSize;
@@ -203,9 +114,9 @@ public final class Adam implements Optimizer {
         boolean l2 = !decoupledWeightDecay && s.weightDecay() != 0;
         boolean decoupled = decoupledWeightDecay && s.weightDecay() != 0;
 
-        float[] m = state.expAvg;
-        float[] v = state.expAvgSq;
-        float[] vMax = state.maxExpAvgSq;
+        float[] m = state.buffer(EXP_AVG);
+        float[] v = state.buffer(EXP_AVG_SQ);
+        float[] vMax = amsgrad ? state.buffer(MAX_EXP_AVG_SQ) : null;
         for (int i = 0; i < param.length; i++) {
             float g = maximize ? -grad[i] : grad[i];
             float w = param[i];
@@ -234,85 +145,21 @@ public final class Adam implements Optimizer {
                 : end - (end - start) * (1f - weight);
     }
 
+    /** Refuses a saved step count that is not a whole number {@code >= 1}. */
     @Override
-    public OptimizerState state() {
-        var buffers = new LinkedHashMap<String, float[]>();
-        var scalars = new LinkedHashMap<String, Double>();
-        // In parameter order, so that saved state reads the same every time.
-        for (String name : parametersByName.keySet()) {
-            ParameterState s = states.get(name);
-            if (s == null) {
-                continue;
-            }
-            buffers.put(name + "." + EXP_AVG, s.expAvg);  // the record copies the arrays
-            buffers.put(name + "." + EXP_AVG_SQ, s.expAvgSq);
-            if (s.maxExpAvgSq != null) {
-                buffers.put(name + "." + MAX_EXP_AVG_SQ, s.maxExpAvgSq);
-            }
-            scalars.put(name + "." + STEP, (double) s.step);
+    protected void checkScalar(String parameterName, String scalarName, double step) {
+        if (!(step >= 1) || step != Math.rint(step) || step > (1L << 53)) {
+            throw new IllegalArgumentException(id() + " state has step count " + step + " for parameter '" + parameterName
+                    + "'; it must be a whole number >= 1");
         }
-        scalars.put(LR, learningRate);
-        return new OptimizerState(id, buffers, scalars);
     }
 
+    /** Says when a state's AMSGrad buffers do not match this optimizer's {@code amsgrad}. */
     @Override
-    public void loadState(OptimizerState state) {
-        if (!id.equals(state.optimizerId())) {
-            throw new IllegalArgumentException("cannot load state saved by optimizer '" + state.optimizerId()
-                    + "' into optimizer '" + id + "'");
+    protected String stateHint(String key) {
+        if (!key.endsWith("." + MAX_EXP_AVG_SQ)) {
+            return "";
         }
-        // Check everything before changing anything, so that a refused state leaves this optimizer as it was.
-        var restored = new HashMap<String, ParameterState>();
-        var used = new HashSet<String>();
-        for (Parameter p : parametersByName.values()) {
-            String name = p.name();
-            Double step = state.scalars().get(name + "." + STEP);
-            if (step == null) {
-                continue;  // this parameter had not taken a step yet; any buffers of it are reported below
-            }
-            used.add(name + "." + STEP);
-            if (!(step >= 1) || step != Math.rint(step) || step > (1L << 53)) {
-                throw new IllegalArgumentException(id + " state has step count " + step + " for parameter '" + name
-                        + "'; it must be a whole number >= 1");
-            }
-            float[] expAvg = buffer(state, p, EXP_AVG, used);
-            float[] expAvgSq = buffer(state, p, EXP_AVG_SQ, used);
-            float[] maxExpAvgSq = amsgrad ? buffer(state, p, MAX_EXP_AVG_SQ, used) : null;
-            restored.put(name, new ParameterState(step.longValue(), expAvg, expAvgSq, maxExpAvgSq));
-        }
-        used.add(LR);
-        var unknown = new TreeSet<String>(state.buffers().keySet());
-        unknown.addAll(state.scalars().keySet());
-        unknown.removeAll(used);
-        if (!unknown.isEmpty()) {
-            String first = unknown.first();
-            String hint = first.endsWith("." + MAX_EXP_AVG_SQ) && !amsgrad ? " (saved with amsgrad on; it is off here)" : "";
-            throw new IllegalArgumentException(id + " state has '" + first + "', which matches no parameter state of this optimizer"
-                    + hint + "; it keeps, for each of its parameters that has taken a step, <parameter>." + EXP_AVG
-                    + ", <parameter>." + EXP_AVG_SQ + (amsgrad ? ", <parameter>." + MAX_EXP_AVG_SQ : "")
-                    + " and <parameter>." + STEP + ", and the scalar " + LR);
-        }
-        Double lr = state.scalars().get(LR);
-        if (lr != null) {
-            setLearningRate(lr);
-        }
-        states.clear();
-        states.putAll(restored);
-    }
-
-    /** A copy of buffer {@code <parameter>.<buffer>} of the state, checked to exist and to have the parameter's size. */
-    private float[] buffer(OptimizerState state, Parameter p, String buffer, Set<String> used) {
-        String key = p.name() + "." + buffer;
-        float[] values = state.buffers().get(key);
-        if (values == null) {
-            String hint = buffer.equals(MAX_EXP_AVG_SQ) ? " (amsgrad is on here; was the state saved with it off?)" : "";
-            throw new IllegalArgumentException(id + " state lacks buffer '" + key + "'" + hint);
-        }
-        if (values.length != p.value().size()) {
-            throw new IllegalArgumentException(id + " state buffer '" + key + "' has " + values.length
-                    + " values but parameter '" + p.name() + "' has " + p.value().size());
-        }
-        used.add(key);
-        return values.clone();
+        return amsgrad ? " (amsgrad is on here; was the state saved with it off?)" : " (saved with amsgrad on; it is off here)";
     }
 }

@@ -1,7 +1,5 @@
 package dev.quire.optim.adam;
 
-import java.util.Map;
-
 /**
  * The options of the {@code adam} optimizer, with the names, defaults and checks of
  * {@code torch.optim.Adam} (PyTorch's {@code betas=(b1, b2)} is {@code beta1}, {@code beta2} here and
@@ -29,17 +27,5 @@ public record AdamOptions(double lr, double beta1, double beta2, double eps, dou
     /** @throws IllegalArgumentException naming the option and its allowed range */
     public AdamOptions {
         AdamChecks.check("adam", lr, beta1, beta2, eps, weightDecay);
-    }
-
-    /** These options with a group's (already known) override keys applied, checked again. */
-    AdamOptions withOverrides(Map<String, Double> overrides) {
-        return new AdamOptions(
-                overrides.getOrDefault("lr", lr),
-                overrides.getOrDefault("beta1", beta1),
-                overrides.getOrDefault("beta2", beta2),
-                overrides.getOrDefault("eps", eps),
-                overrides.getOrDefault("weightDecay", weightDecay),
-                amsgrad,
-                maximize);
     }
 }

@@ -1,7 +1,5 @@
 package dev.quire.optim.adam;
 
-import java.util.Map;
-
 /**
  * The options of the {@code adamw} optimizer, with the names, defaults and checks of
  * {@code torch.optim.AdamW}. The same options as {@link AdamOptions}, but weight decay is
@@ -29,17 +27,5 @@ public record AdamWOptions(double lr, double beta1, double beta2, double eps, do
     /** @throws IllegalArgumentException naming the option and its allowed range */
     public AdamWOptions {
         AdamChecks.check("adamw", lr, beta1, beta2, eps, weightDecay);
-    }
-
-    /** These options with a group's (already known) override keys applied, checked again. */
-    AdamWOptions withOverrides(Map<String, Double> overrides) {
-        return new AdamWOptions(
-                overrides.getOrDefault("lr", lr),
-                overrides.getOrDefault("beta1", beta1),
-                overrides.getOrDefault("beta2", beta2),
-                overrides.getOrDefault("eps", eps),
-                overrides.getOrDefault("weightDecay", weightDecay),
-                amsgrad,
-                maximize);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.quire.api.Optimizer;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterGroup;
+import dev.quire.api.testing.OptimizerFixture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ class AdamReferenceTest {
     void matchesPyTorchAtEveryStep(String caseName) {
         List<Parameter> params = fixture.freshParameters();
         Optimizer adam = optimizerOf(fixture.hyperParameters(caseName), OptimizerFixture.oneGroup(params));
-        run(caseName, adam, params);
+        fixture.assertMatchesEveryStep(caseName, adam, params);
     }
 
     /** The case's numbers given as group overrides over other top-level values: the same result. */
@@ -63,16 +64,7 @@ class AdamReferenceTest {
         top.put("betas", List.of(0.5, 0.5));
         top.put("eps", 0.1);
         top.put("weight_decay", 0.3);
-        run(caseName, optimizerOf(top, groups), params);
-    }
-
-    private static void run(String caseName, Optimizer optimizer, List<Parameter> params) {
-        for (int step = 0; step < fixture.steps; step++) {
-            optimizer.zeroGrad();
-            fixture.setGradients(params, step);
-            optimizer.step();
-            fixture.assertMatches(caseName, step, params);
-        }
+        fixture.assertMatchesEveryStep(caseName, optimizerOf(top, groups), params);
     }
 
     /** Maps PyTorch's keyword arguments to options; an argument this test does not know fails it. */

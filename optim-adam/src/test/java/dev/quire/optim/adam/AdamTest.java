@@ -1,5 +1,8 @@
 package dev.quire.optim.adam;
 
+import static dev.quire.api.testing.TestParameters.group;
+import static dev.quire.api.testing.TestParameters.param;
+import static dev.quire.api.testing.TestParameters.setGrad;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +17,7 @@ import dev.quire.api.OptimizerFactory;
 import dev.quire.api.OptimizerState;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterGroup;
+import dev.quire.api.testing.OptimizerFixture;
 import dev.quire.tensor.Tensor;
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +26,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
-
-    private static Parameter param(String name, float... values) {
-        return new Parameter(name, Tensor.parameter(values.clone(), values.length));
-    }
-
-    private static void setGrad(Parameter p, float... grad) {
-        System.arraycopy(grad, 0, p.value().gradForAccumulation(), 0, grad.length);
-    }
-
-    private static List<ParameterGroup> group(Parameter... params) {
-        return List.of(ParameterGroup.of("g", List.of(params)));
-    }
 
     // ---- the update on small hand-checked numbers ---------------------------------------------
 
@@ -184,43 +176,14 @@ class AdamTest {
     }
 
     private static void saveAndLoadContinuesBitForBit(Function<List<ParameterGroup>, Adam> make) {
-        var fixture = OptimizerFixture.load();
-        List<Parameter> straight = fixture.freshParameters();
-        Adam uninterrupted = make.apply(OptimizerFixture.oneGroup(straight));
-        for (int step = 0; step < fixture.steps; step++) {
-            if (step == 7) {
-                uninterrupted.setLearningRate(0.004);  // as a schedule would
-            }
-            uninterrupted.zeroGrad();
-            fixture.setGradients(straight, step);
-            uninterrupted.step();
-        }
-
-        List<Parameter> first = fixture.freshParameters();
-        Adam before = make.apply(OptimizerFixture.oneGroup(first));
-        for (int step = 0; step < 7; step++) {
-            before.zeroGrad();
-            fixture.setGradients(first, step);
-            before.step();
-        }
-        before.setLearningRate(0.004);  // the saved rate must come back as well
-        OptimizerState saved = before.state();
-
-        List<Parameter> resumed = first.stream()
-                .map(p -> new Parameter(p.name(), Tensor.parameter(p.value().data().clone(), p.value().shape())))
-                .toList();
-        Adam after = make.apply(OptimizerFixture.oneGroup(resumed));
-        after.loadState(saved);
-        assertEquals(0.004, after.learningRate());
-        for (int step = 7; step < fixture.steps; step++) {
-            after.zeroGrad();
-            fixture.setGradients(resumed, step);
-            after.step();
-        }
+        var run = OptimizerFixture.load().saveAndResume(make, 7, 0.004);
+        assertEquals(0.004, run.learningRateAfterLoad());
+        List<Parameter> straight = run.uninterrupted();
+        List<Parameter> resumed = run.resumed();
         for (int i = 0; i < straight.size(); i++) {
             assertArrayEquals(straight.get(i).value().data(), resumed.get(i).value().data(), "parameter " + straight.get(i).name());
         }
-        assertEquals(20.0, after.state().scalars().get("w.step"));
+        assertEquals(20.0, run.resumedOptimizer().state().scalars().get("w.step"));
     }
 
     private static Adam steppedOnce(AdamOptions options) {

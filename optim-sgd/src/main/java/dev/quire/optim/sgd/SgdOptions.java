@@ -1,14 +1,14 @@
 package dev.quire.optim.sgd;
 
-import java.util.Map;
-
 /**
  * The options of the {@code sgd} optimizer, with the names, defaults and checks of
  * {@code torch.optim.SGD} (PyTorch's {@code weight_decay} is {@code weightDecay} here).
  *
  * <p>A parameter group may override the numeric options ({@code lr}, {@code momentum},
  * {@code dampening}, {@code weightDecay}); the flags {@code nesterov} and {@code maximize} hold for
- * the whole optimizer. See {@link Sgd} for how a group's {@code lr} follows a schedule.
+ * the whole optimizer (see {@link dev.quire.api.AbstractOptimizer}, which applies the overrides and
+ * checks them again through this constructor). See {@link Sgd} for how a group's {@code lr} follows
+ * a schedule.
  *
  * @param lr          learning rate, {@code >= 0}
  * @param momentum    momentum factor, {@code >= 0}; 0 turns momentum (and its buffer) off
@@ -37,20 +37,6 @@ public record SgdOptions(double lr, double momentum, double dampening, boolean n
             throw new IllegalArgumentException("sgd option 'nesterov' requires momentum > 0 and dampening = 0, got momentum "
                     + momentum + " and dampening " + dampening);
         }
-    }
-
-    /**
-     * These options with a group's overrides applied, checked again by the constructor. The keys
-     * must already be known (see {@link GroupOverrides#requireKnownKeys}).
-     */
-    SgdOptions withOverrides(Map<String, Double> overrides) {
-        return new SgdOptions(
-                overrides.getOrDefault("lr", lr),
-                overrides.getOrDefault("momentum", momentum),
-                overrides.getOrDefault("dampening", dampening),
-                nesterov,
-                overrides.getOrDefault("weightDecay", weightDecay),
-                maximize);
     }
 
     private static void requireAtLeastZero(String option, double value) {

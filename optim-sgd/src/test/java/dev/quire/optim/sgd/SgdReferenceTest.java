@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterGroup;
+import dev.quire.api.testing.OptimizerFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +38,7 @@ class SgdReferenceTest {
     void matchesPyTorchAtEveryStep(String caseName) {
         SgdOptions options = optionsOf(fixture.hyperParameters(caseName));
         List<Parameter> params = fixture.freshParameters();
-        var sgd = new Sgd(OptimizerFixture.oneGroup(params), options);
-        for (int step = 0; step < fixture.steps; step++) {
-            sgd.zeroGrad();
-            fixture.setGradients(params, step);
-            sgd.step();
-            fixture.assertMatches(caseName, step, params);
-        }
+        fixture.assertMatchesEveryStep(caseName, new Sgd(OptimizerFixture.oneGroup(params), options), params);
     }
 
     /** The same case with defaults at the top and the case's values as group overrides: same numbers. */
@@ -59,12 +54,7 @@ class SgdReferenceTest {
         // Two groups, one parameter each, to also exercise more than one group.
         var sgd = new Sgd(List.of(new ParameterGroup("weights", List.of(params.get(0)), overrides),
                 new ParameterGroup("biases", List.of(params.get(1)), overrides)), top);
-        for (int step = 0; step < fixture.steps; step++) {
-            sgd.zeroGrad();
-            fixture.setGradients(params, step);
-            sgd.step();
-            fixture.assertMatches(caseName, step, params);
-        }
+        fixture.assertMatchesEveryStep(caseName, sgd, params);
     }
 
     /** Maps PyTorch's keyword arguments to SgdOptions; an argument this test does not know fails it. */

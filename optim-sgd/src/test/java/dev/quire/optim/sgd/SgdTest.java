@@ -1,5 +1,7 @@
 package dev.quire.optim.sgd;
 
+import static dev.quire.api.testing.TestParameters.param;
+import static dev.quire.api.testing.TestParameters.setGrad;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,20 +15,12 @@ import dev.quire.api.OptimizerFactory;
 import dev.quire.api.OptimizerState;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterGroup;
-import dev.quire.tensor.Tensor;
+import dev.quire.api.testing.OptimizerFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SgdTest {
-
-    private static Parameter param(String name, float... values) {
-        return new Parameter(name, Tensor.parameter(values.clone(), values.length));
-    }
-
-    private static void setGrad(Parameter p, float... grad) {
-        System.arraycopy(grad, 0, p.value().gradForAccumulation(), 0, grad.length);
-    }
 
     // ---- the update on small hand-checked numbers ---------------------------------------------
 
@@ -146,42 +140,11 @@ class SgdTest {
     /** Save after 7 steps, load into a fresh optimizer, continue: bit-identical to 20 uninterrupted steps. */
     @Test
     void saveAndLoadContinuesBitForBit() {
-        var fixture = OptimizerFixture.load();
         var options = new SgdOptions(0.1, 0.9, 0, true, 0.01, false);
-
-        List<Parameter> straight = fixture.freshParameters();
-        var uninterrupted = new Sgd(OptimizerFixture.oneGroup(straight), options);
-        for (int step = 0; step < fixture.steps; step++) {
-            if (step == 7) {
-                uninterrupted.setLearningRate(0.05);  // as a schedule would
-            }
-            uninterrupted.zeroGrad();
-            fixture.setGradients(straight, step);
-            uninterrupted.step();
-        }
-
-        List<Parameter> first = fixture.freshParameters();
-        var before = new Sgd(OptimizerFixture.oneGroup(first), options);
-        for (int step = 0; step < 7; step++) {
-            before.zeroGrad();
-            fixture.setGradients(first, step);
-            before.step();
-        }
-        before.setLearningRate(0.05);  // the saved rate must come back as well
-        OptimizerState saved = before.state();
-
-        // A fresh run: new tensors holding the values of the parameters at the save, a fresh optimizer.
-        List<Parameter> resumed = first.stream()
-                .map(p -> new Parameter(p.name(), Tensor.parameter(p.value().data().clone(), p.value().shape())))
-                .toList();
-        var after = new Sgd(OptimizerFixture.oneGroup(resumed), options);
-        after.loadState(saved);
-        assertEquals(0.05, after.learningRate());
-        for (int step = 7; step < fixture.steps; step++) {
-            after.zeroGrad();
-            fixture.setGradients(resumed, step);
-            after.step();
-        }
+        var run = OptimizerFixture.load().saveAndResume(groups -> new Sgd(groups, options), 7, 0.05);
+        assertEquals(0.05, run.learningRateAfterLoad());
+        List<Parameter> straight = run.uninterrupted();
+        List<Parameter> resumed = run.resumed();
         for (int i = 0; i < straight.size(); i++) {
             assertArrayEquals(straight.get(i).value().data(), resumed.get(i).value().data(), "parameter " + straight.get(i).name());
         }

@@ -1,8 +1,5 @@
 package dev.quire.plugins.lion;
 
-import java.util.List;
-import java.util.Map;
-
 /**
  * The options of the {@code lion} optimizer, with the defaults of the paper's reference code.
  *
@@ -10,7 +7,7 @@ import java.util.Map;
  * usually 3 to 10 times smaller than AdamW's, and its weight decay 3 to 10 times larger, to keep
  * {@code lr * weightDecay} similar.
  *
- * <p>A parameter group may override any of these options.
+ * <p>A parameter group may override any of these options (all are numbers).
  *
  * @param lr          learning rate, a finite number {@code >= 0}
  * @param beta1       weight of the momentum when choosing the update's sign, in {@code [0, 1]}
@@ -21,9 +18,6 @@ public record LionOptions(double lr, double beta1, double beta2, double weightDe
 
     /** lr 1e-4, betas (0.9, 0.99), no weight decay. */
     public static final LionOptions DEFAULTS = new LionOptions(1e-4, 0.9, 0.99, 0.0);
-
-    /** The names of the options, which are also the keys a parameter group may override. */
-    static final List<String> NAMES = List.of("lr", "beta1", "beta2", "weightDecay");
 
     /** @throws IllegalArgumentException naming the option and its allowed range */
     public LionOptions {
@@ -40,15 +34,6 @@ public record LionOptions(double lr, double beta1, double beta2, double weightDe
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw invalid("weightDecay", "a finite number >= 0", weightDecay);
         }
-    }
-
-    /** These options with a parameter group's overrides applied (keys already checked), checked again. */
-    LionOptions withOverrides(Map<String, Double> overrides) {
-        return new LionOptions(
-                overrides.getOrDefault("lr", lr),
-                overrides.getOrDefault("beta1", beta1),
-                overrides.getOrDefault("beta2", beta2),
-                overrides.getOrDefault("weightDecay", weightDecay));
     }
 
     private static IllegalArgumentException invalid(String option, String allowed, double value) {
