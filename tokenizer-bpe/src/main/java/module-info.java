@@ -6,12 +6,13 @@
  * semantics of Hugging Face's {@code BpeTrainer}.
  *
  * <p>It reads and writes tiktoken rank files and {@code tokenizer.json}; it has no dependency beyond
- * {@code dev.quire.api} (JSON is read and written by a small private parser). Found by the runtime
- * through {@link dev.quire.api.ComponentProvider}; the package is exported so that code may use
- * {@link dev.quire.tokenizer.bpe.BpeTokenizer} directly.
+ * {@code dev.quire.api} and {@code dev.quire.json} (which reads and writes the JSON). Found by the
+ * runtime through {@link dev.quire.api.ComponentProvider}; the package is exported so that code may
+ * use {@link dev.quire.tokenizer.bpe.BpeTokenizer} directly.
  */
 module dev.quire.tokenizer.bpe {
     requires transitive dev.quire.api;  // transitive: the exported classes implement its interfaces
+    requires dev.quire.json;
 
     exports dev.quire.tokenizer.bpe;
 

@@ -15,6 +15,7 @@
  */
 module dev.quire.tokenizer.wordpiece {
     requires transitive dev.quire.api;  // transitive: the exported classes implement its interfaces
+    requires dev.quire.json;            // tokenizer.json
 
     exports dev.quire.tokenizer.wordpiece;
 

@@ -1,5 +1,6 @@
 package dev.quire.tensor;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package dev.quire.tensor;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -112,7 +113,7 @@ public final class SafetensorsFile implements AutoCloseable {
         SafetensorsFile probe = new SafetensorsFile(path, 0, Map.of(), Map.of());
         Object root;
         try {
-            root = Json.parse(json.strip());
+            root = Json.parse(json.strip(), "header").value();
         } catch (IllegalArgumentException e) {
             throw probe.bad("header is not valid JSON: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.bpe;
 
+import dev.quire.json.Json;
 import dev.quire.api.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -689,14 +690,12 @@ public final class BpeTokenizer implements Tokenizer {
         m.put("quire_bpe", 1L);
         m.put("format", "tiktoken");
         m.put("name", name);
-        m.put("pre_tokenizer", preTokenizer == null ? Json.NULL : preTokenizer.encodingName());
+        m.put("pre_tokenizer", preTokenizer == null ? null : preTokenizer.encodingName());
         Map<String, Object> sp = new LinkedHashMap<>();
         specialTokens.forEach((k, v) -> sp.put(k, (long) v));
         m.put("special_tokens", sp);
         m.put("ranks", tiktokenText());
-        StringBuilder sb = new StringBuilder();
-        Json.write(sb, m, 0);
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return Json.writePretty(m).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.bpe;
 
+import dev.quire.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +42,14 @@ record HfConfig(String[] vocab, int[] mergeLeft, int[] mergeRight, List<AddedTok
         decoder.put("use_regex", Boolean.TRUE);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("version", "1.0");
-        extra.put("truncation", Json.NULL);
-        extra.put("padding", Json.NULL);
-        extra.put("normalizer", Json.NULL);
-        extra.put("post_processor", Json.NULL);
+        extra.put("truncation", null);
+        extra.put("padding", null);
+        extra.put("normalizer", null);
+        extra.put("post_processor", null);
         extra.put("decoder", decoder);
-        extra.put("model.dropout", Json.NULL);
-        extra.put("model.continuing_subword_prefix", Json.NULL);
-        extra.put("model.end_of_word_suffix", Json.NULL);
+        extra.put("model.dropout", null);
+        extra.put("model.continuing_subword_prefix", null);
+        extra.put("model.end_of_word_suffix", null);
         extra.put("model.fuse_unk", Boolean.FALSE);
         extra.put("model.byte_fallback", Boolean.FALSE);
         return extra;

@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.bpe;
 
+import dev.quire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,7 +82,7 @@ final class HfTokenizerJson {
         extra.put("model.end_of_word_suffix", model.opt("end_of_word_suffix").value());
         extra.put("model.fuse_unk", model.has("fuse_unk") ? model.get("fuse_unk").bool() : Boolean.FALSE);
         extra.put("model.byte_fallback", model.has("byte_fallback") ? model.get("byte_fallback").bool() : Boolean.FALSE);
-        String unkToken = model.opt("unk_token").stringOrNull();
+        String unkToken = model.opt("unk_token").stringOr(null);
         boolean ignoreMerges = model.has("ignore_merges") && model.get("ignore_merges").bool();
 
         Json.Node vocabNode = model.get("vocab");
@@ -102,7 +103,7 @@ final class HfTokenizerJson {
             byId[id] = e.getKey();
         }
 
-        List<Json.Node> mergeNodes = model.get("merges").list();
+        List<Json.Node> mergeNodes = model.get("merges").elements();
         int[] left = new int[mergeNodes.size()];
         int[] right = new int[mergeNodes.size()];
         int[] merged = new int[mergeNodes.size()];
@@ -118,7 +119,7 @@ final class HfTokenizerJson {
                 a = s.substring(0, sp);
                 b = s.substring(sp + 1);
             } else {
-                List<Json.Node> pair = m.list();
+                List<Json.Node> pair = m.elements();
                 if (pair.size() != 2) {
                     throw m.error("expected a merge [left, right], found an array of " + pair.size());
                 }
@@ -146,7 +147,7 @@ final class HfTokenizerJson {
         Map<String, Integer> specials = new LinkedHashMap<>();
         Json.Node addedNode = root.opt("added_tokens");
         if (!addedNode.isNull()) {
-            for (Json.Node t : addedNode.list()) {
+            for (Json.Node t : addedNode.elements()) {
                 HfConfig.AddedToken at = new HfConfig.AddedToken(
                         t.get("id").intValue(0, 1 << 28), t.get("content").string(),
                         flag(t, "single_word"), flag(t, "lstrip"), flag(t, "rstrip"),
@@ -252,8 +253,8 @@ final class HfTokenizerJson {
         Map<String, Object> extra = hf.extra();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", extra.getOrDefault("version", "1.0"));
-        root.put("truncation", extra.getOrDefault("truncation", Json.NULL));
-        root.put("padding", extra.getOrDefault("padding", Json.NULL));
+        root.put("truncation", extra.get("truncation"));
+        root.put("padding", extra.get("padding"));
         List<Object> added = new ArrayList<>();
         for (HfConfig.AddedToken at : hf.addedTokens()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -267,21 +268,21 @@ final class HfTokenizerJson {
             added.add(m);
         }
         root.put("added_tokens", added);
-        root.put("normalizer", extra.getOrDefault("normalizer", Json.NULL));
+        root.put("normalizer", extra.get("normalizer"));
         Map<String, Object> pre = new LinkedHashMap<>();
         pre.put("type", "ByteLevel");
         pre.put("add_prefix_space", hf.addPrefixSpace());
         pre.put("trim_offsets", hf.preTrimOffsets());
         pre.put("use_regex", hf.useRegex());
         root.put("pre_tokenizer", pre);
-        root.put("post_processor", extra.getOrDefault("post_processor", Json.NULL));
-        root.put("decoder", extra.getOrDefault("decoder", Json.NULL));
+        root.put("post_processor", extra.get("post_processor"));
+        root.put("decoder", extra.get("decoder"));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("type", "BPE");
-        model.put("dropout", extra.getOrDefault("model.dropout", Json.NULL));
-        model.put("unk_token", hf.unkToken() == null ? Json.NULL : hf.unkToken());
-        model.put("continuing_subword_prefix", extra.getOrDefault("model.continuing_subword_prefix", Json.NULL));
-        model.put("end_of_word_suffix", extra.getOrDefault("model.end_of_word_suffix", Json.NULL));
+        model.put("dropout", extra.get("model.dropout"));
+        model.put("unk_token", hf.unkToken());
+        model.put("continuing_subword_prefix", extra.get("model.continuing_subword_prefix"));
+        model.put("end_of_word_suffix", extra.get("model.end_of_word_suffix"));
         model.put("fuse_unk", extra.getOrDefault("model.fuse_unk", Boolean.FALSE));
         model.put("byte_fallback", extra.getOrDefault("model.byte_fallback", Boolean.FALSE));
         model.put("ignore_merges", hf.ignoreMerges());
@@ -299,8 +300,6 @@ final class HfTokenizerJson {
         }
         model.put("merges", merges);
         root.put("model", model);
-        StringBuilder sb = new StringBuilder(64 + byId.length * 40);
-        Json.write(sb, root, 0);
-        return sb.toString();
+        return Json.writePretty(root);
     }
 }

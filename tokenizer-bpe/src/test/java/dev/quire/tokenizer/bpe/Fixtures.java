@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.bpe;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.quire.tokenizer.bpe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;

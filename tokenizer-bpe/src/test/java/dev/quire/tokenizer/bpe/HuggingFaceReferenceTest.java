@@ -2,6 +2,7 @@ package dev.quire.tokenizer.bpe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -21,8 +22,8 @@ class HuggingFaceReferenceTest {
         for (Json.Node line : lines) {
             String text = line.get("text").string();
             int[] ids = line.get("ids").intArray();
-            List<String> tokens = line.get("tokens").list().stream().map(Json.Node::string).toList();
-            List<Json.Node> offsets = line.get("offsets").list();
+            List<String> tokens = line.get("tokens").elements().stream().map(Json.Node::string).toList();
+            List<Json.Node> offsets = line.get("offsets").elements();
             Encoding e = tok.encodeWithOffsets(text).inCodePoints(text);
             String what = Fixtures.describe(text);
             assertThat(e.ids()).as("ids of %s", what).containsExactly(ids);

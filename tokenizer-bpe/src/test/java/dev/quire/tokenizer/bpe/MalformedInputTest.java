@@ -55,7 +55,7 @@ class MalformedInputTest {
         assertThatThrownBy(() -> BpeTokenizer.fromTokenizerJson(ok.replace("\"merges\"", "\"mergez\""), "t.json"))
                 .hasMessageContaining("$.model: missing key \"merges\"");
         assertThatThrownBy(() -> BpeTokenizer.fromTokenizerJson(ok.replace("\"!\": 1,", "\"!\": \"one\","), "t.json"))
-                .hasMessageContaining("$.model.vocab[\"!\"]: expected an integer, found the string \"one\"");
+                .hasMessageContaining("$.model.vocab[\"!\"]: expected an integer, found a string \"one\"");
         assertThatThrownBy(() -> BpeTokenizer.fromTokenizerJson(ok.replace("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}"), "t.json"))
                 .hasMessageContaining("$.normalizer: a normalizer is not supported");
         assertThatThrownBy(() -> BpeTokenizer.fromTokenizerJson(ok.replace("\"type\": \"BPE\"", "\"type\": \"WordPiece\""), "t.json"))

@@ -2,6 +2,7 @@ package dev.quire.tokenizer.bpe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

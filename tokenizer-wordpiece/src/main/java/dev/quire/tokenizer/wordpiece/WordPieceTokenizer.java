@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.wordpiece;
 
+import dev.quire.json.Json;
 import dev.quire.api.Tokenizer;
 
 import java.io.IOException;
@@ -410,7 +411,7 @@ public final class WordPieceTokenizer implements Tokenizer {
         m.put("post_processor", postProcessor.toJson());
         m.put("decoder", decoder.toJson());
         m.put("model", model.toJson());
-        return Json.write(m);
+        return Json.writePretty(m) + "\n";
     }
 
     /** Writes {@code tokenizer.json}. */

@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.wordpiece;
 
+import dev.quire.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +58,9 @@ final class Fixtures {
                 String[] tokArr = new String[ids.size()];
                 int[][] offArr = new int[ids.size()][];
                 for (int j = 0; j < idArr.length; j++) {
-                    idArr[j] = (int) ids.get(j).integer();
+                    idArr[j] = (int) ids.get(j).longValue();
                     tokArr[j] = toks.get(j).string();
-                    offArr[j] = new int[] {(int) offs.get(j).at(0).integer(), (int) offs.get(j).at(1).integer()};
+                    offArr[j] = new int[] {(int) offs.get(j).at(0).longValue(), (int) offs.get(j).at(1).longValue()};
                 }
                 out.add(new Case(i + 1, n.get("text").string(), idArr, tokArr, offArr));
             }

@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.wordpiece;
 
+import dev.quire.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class TokenizerFilesTest {
     void malformedJsonNamesLineAndColumn() {
         assertThatThrownBy(() -> WordPieceTokenizer.fromJson("{\n  \"model\": {\n    \"vocab\": {\"a\": 1,,}\n  }\n}", "t.json"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("t.json: line 3, column")
+                .hasMessageContaining("t.json: invalid JSON at line 3, column")
                 .hasMessageContaining("$.model.vocab");
         assertThatThrownBy(() -> WordPieceTokenizer.fromJson("{\"model\": {\"vocab\": {\"a\": 1}", "t.json"))
                 .hasMessageContaining("unterminated object");
@@ -76,7 +77,7 @@ class TokenizerFilesTest {
         assertThatThrownBy(() -> WordPieceTokenizer.fromJson(ref.replace("\"ids\": [\n          2\n        ]", "\"ids\": [\n          2.5\n        ]"), "t.json"))
                 .hasMessageContaining("$.post_processor.special_tokens[\"[CLS]\"].ids[0]: expected an integer, found a fraction");
         assertThatThrownBy(() -> WordPieceTokenizer.fromJson("{\"version\": \"1.0\"}", "t.json"))
-                .hasMessageContaining("t.json: $: missing member \"model\"");
+                .hasMessageContaining("t.json: $: missing key \"model\"");
         assertThatThrownBy(() -> WordPieceTokenizer.fromJson(ref.replace("\"content\": \"[MASK]\"", "\"content\": \"[MASKED]\""), "t.json"))
                 .hasMessageContaining("added token '[MASKED]' has id 4, which the vocabulary gives to '[MASK]'");
     }

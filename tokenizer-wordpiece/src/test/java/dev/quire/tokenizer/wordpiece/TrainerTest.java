@@ -1,5 +1,6 @@
 package dev.quire.tokenizer.wordpiece;
 
+import dev.quire.json.Json;
 import dev.quire.api.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
