@@ -127,11 +127,28 @@ public final class ModelCheckpoints {
 
     /** The trainer state stored in a checkpoint, or empty if it has none. */
     public static Optional<TrainerState> trainerState(Checkpoint checkpoint) {
+        return trainerState(Path.of("(unnamed)"), checkpoint);
+    }
+
+    /** The trainer state stored in checkpoint {@code file}, or empty if it has none. */
+    public static Optional<TrainerState> trainerState(Path file, Checkpoint checkpoint) {
         Header header = checkpoint.header();
         if (header.getRngState().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TrainerState(header.getStep(), bytesToLongs(header.getRngState().toByteArray())));
+        if (header.getRngState().size() != 4 * Long.BYTES) {
+            throw new CheckpointException("checkpoint " + file + " records a random-generator state of " + header.getRngState().size()
+                    + " bytes; the trainer's generator has " + (4 * Long.BYTES));
+        }
+        long[] rng = bytesToLongs(header.getRngState().toByteArray());
+        if ((rng[0] | rng[1] | rng[2] | rng[3]) == 0) {
+            throw new CheckpointException("checkpoint " + file + " records an all-zero random-generator state");
+        }
+        if (header.getStep() < 0 || header.getStep() > header.getTotalSteps()) {
+            throw new CheckpointException("checkpoint " + file + " records step " + header.getStep() + " of " + header.getTotalSteps()
+                    + " steps");
+        }
+        return Optional.of(new TrainerState(header.getStep(), rng));
     }
 
     /** The optimizer state stored in a checkpoint, or empty if it has none. */
@@ -144,25 +161,59 @@ public final class ModelCheckpoints {
                 header.getOptimizerScalarsMap()));
     }
 
+    /**
+     * Loads the checkpoint's optimizer state, if it has one, into {@code optimizer} (which checks
+     * every buffer and scalar before changing anything).
+     *
+     * @throws CheckpointException if the optimizer refuses the state
+     */
+    public static void loadOptimizer(Path file, Checkpoint checkpoint, Optimizer optimizer) {
+        Optional<OptimizerState> state = optimizerState(checkpoint);
+        if (state.isEmpty()) {
+            return;
+        }
+        try {
+            optimizer.loadState(state.get());
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + file + " has optimizer state that optimizer '"
+                    + state.get().optimizerId() + "' refuses: " + e.getMessage(), e);
+        }
+    }
+
     /** The model options recorded in a checkpoint. */
     public static ModelOptions modelOptions(Path file, Checkpoint checkpoint) {
         ModelConfig model = checkpoint.header().getModel();
-        if (!model.getOptionsJson().isEmpty()) {
-            var root = YamlDocument.parse(file, model.getOptionsJson()).root();
-            try {
-                return OptionsBinder.bind(root.mapping("the model options"), Set.of(), ModelOptions.class,
-                        ModelOptions.DEFAULTS, "the checkpoint's model", file.toAbsolutePath().getParent());
-            } catch (ConfigException e) {
-                throw new CheckpointException("checkpoint " + file + " records model options this Quire cannot read: "
-                        + e.problem(), e);
-            }
-        }
+        ModelOptions options;
         try {
-            return new ModelOptions(model.getLayers(), model.getHeads(), model.getWidth(), model.getContext(),
+            options = new ModelOptions(model.getLayers(), model.getHeads(), model.getWidth(), model.getContext(),
                     model.getBias(), model.getTiedHead(), Tensor.Gelu.valueOf(model.getGelu().toUpperCase(Locale.ROOT)), 1e-5f);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + file + " records an invalid model: " + e.getMessage(), e);
         }
+        if (!model.getOptionsJson().isEmpty()) {
+            ModelOptions fromJson;
+            try {
+                var root = YamlDocument.parse(file, model.getOptionsJson()).root();
+                fromJson = OptionsBinder.bind(root.mapping("the model options"), Set.of(), ModelOptions.class,
+                        ModelOptions.DEFAULTS, "the checkpoint's model", file.toAbsolutePath().getParent());
+            } catch (ConfigException e) {
+                throw new CheckpointException("checkpoint " + file + " records model options this Quire cannot read: "
+                        + e.problem(), e);
+            } catch (RuntimeException e) {
+                throw new CheckpointException("checkpoint " + file + " records model options this Quire cannot read: "
+                        + e.getMessage(), e);
+            }
+            // The fields both record must agree (the JSON may hold options added after the ModelConfig message).
+            if (fromJson.layers() != options.layers() || fromJson.heads() != options.heads()
+                    || fromJson.width() != options.width() || fromJson.context() != options.context()
+                    || fromJson.bias() != options.bias() || fromJson.tiedHead() != options.tiedHead()
+                    || fromJson.gelu() != options.gelu()) {
+                throw new CheckpointException("checkpoint " + file + " records two different models: " + fromJson
+                        + " in its options and " + options + " in its configuration");
+            }
+            options = fromJson;
+        }
+        return options;
     }
 
     /**
@@ -197,7 +248,6 @@ public final class ModelCheckpoints {
             byRole.put(ref.getRole(), new ComponentChoice(ref.getRole(), entry.get().descriptor(),
                     options(file, ref, entry.get())));
         }
-        Tokenizer tokenizer = tokenizer(file, header, catalog, byRole.get("tokenizer"));
         ModelOptions modelOptions = modelOptions(file, checkpoint);
         int vocab = header.getModel().getVocabSize();
         GptConfig config;
@@ -206,24 +256,100 @@ public final class ModelCheckpoints {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + file + " records an invalid model: " + e.getMessage(), e);
         }
+        checkModelSize(file, checkpoint, config);
+        Tokenizer tokenizer = tokenizer(file, header, catalog, byRole.get("tokenizer"));
         if (tokenizer.vocabSize() > vocab) {
             throw new CheckpointException("checkpoint " + file + " has a tokenizer of " + tokenizer.vocabSize()
                     + " tokens for a model of " + vocab);
         }
         ComponentChoice attention = part(file, header, byRole, "model.attention", ComponentKind.ATTENTION, catalog);
         ComponentChoice positional = part(file, header, byRole, "model.positional", ComponentKind.POSITIONAL_ENCODING, catalog);
-        Gpt model = new Gpt(config,
-                (Attention) catalog.require(ComponentKind.ATTENTION, attention.id()).create(attention.options()),
-                (PositionalEncoding) catalog.require(ComponentKind.POSITIONAL_ENCODING, positional.id())
-                        .create(positional.options()),
-                List.of(), 0);
+        Gpt model;
+        try {
+            model = new Gpt(config,
+                    (Attention) catalog.require(ComponentKind.ATTENTION, attention.id()).create(attention.options()),
+                    (PositionalEncoding) catalog.require(ComponentKind.POSITIONAL_ENCODING, positional.id())
+                            .create(positional.options()),
+                    List.of(), 0);
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + file + " records a model that cannot be built: "
+                    + e.getMessage(), e);
+        }
+        loadWeights(file, checkpoint, model);
+        return new Restored(model, modelOptions, tokenizer, List.copyOf(byRole.values()));
+    }
+
+    /**
+     * Refuses a configuration that claims a bigger model than the checkpoint holds weights for, before
+     * the model is built (a hostile header could otherwise make the model's constructor allocate
+     * gigabytes): the token embedding ({@code vocab x width}) and the attention projections of every
+     * layer ({@code 4 x width^2}) are parameters whatever the components, so together they are a lower
+     * bound of the weights the file must contain; the context is bounded likewise.
+     */
+    static void checkModelSize(Path file, Checkpoint checkpoint, GptConfig config) {
+        long stored = 0;
+        for (var tensor : checkpoint.header().getTensorsList()) {
+            if (tensor.getName().startsWith(MODEL_PREFIX)) {
+                stored += tensor.getElementCount();
+            }
+        }
+        long needed;
+        long contextTable;
+        try {
+            needed = Math.addExact(Math.multiplyExact((long) config.vocabSize(), config.width()),
+                    Math.multiplyExact(Math.multiplyExact(4L * config.layers(), config.width()), config.width()));
+            contextTable = Math.multiplyExact((long) config.contextLength(), config.width());
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+            contextTable = Long.MAX_VALUE;
+        }
+        if (needed > stored || contextTable > Math.max(stored, 1L << 22)) {
+            throw new CheckpointException("checkpoint " + file + " records a model (vocabulary " + config.vocabSize()
+                    + ", " + config.layers() + " layers, width " + config.width() + ", context " + config.contextLength()
+                    + ") larger than the " + stored + " weights it holds");
+        }
+    }
+
+    /**
+     * Copies the checkpoint's {@code model/} tensors into {@code model} after checking that their names
+     * and shapes are exactly the model's parameters: nothing is copied unless everything matches.
+     *
+     * @throws CheckpointException naming the first missing, unexpected or mis-shaped tensor
+     */
+    public static void loadWeights(Path file, Checkpoint checkpoint, Gpt model) {
+        var expected = new LinkedHashMap<String, int[]>();
+        for (Parameter p : model.parameters()) {
+            expected.put(p.name(), p.value().shape());
+        }
+        for (var entry : expected.entrySet()) {
+            StoredTensor tensor = checkpoint.tensors().get(MODEL_PREFIX + entry.getKey());
+            if (tensor == null) {
+                throw new CheckpointException("checkpoint " + file + " has no tensor " + MODEL_PREFIX + entry.getKey()
+                        + " " + java.util.Arrays.toString(entry.getValue()) + " for its model");
+            }
+            if (!java.util.Arrays.equals(tensor.shape(), entry.getValue())) {
+                throw new CheckpointException("checkpoint " + file + " has tensor " + tensor.name() + " of shape "
+                        + java.util.Arrays.toString(tensor.shape()) + " but its model needs "
+                        + java.util.Arrays.toString(entry.getValue()));
+            }
+        }
+        for (String name : checkpoint.tensors().keySet()) {
+            if (name.startsWith(MODEL_PREFIX)) {
+                if (!expected.containsKey(name.substring(MODEL_PREFIX.length()))) {
+                    throw new CheckpointException("checkpoint " + file + " has tensor " + name
+                            + ", which is not a parameter of its model");
+                }
+            } else if (!name.startsWith(OPTIMIZER_PREFIX)) {
+                throw new CheckpointException("checkpoint " + file + " has tensor " + name + ", neither " + MODEL_PREFIX
+                        + "* nor " + OPTIMIZER_PREFIX + "*");
+            }
+        }
         try {
             model.loadStateDict(checkpoint.arrays(MODEL_PREFIX));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + file + " does not fit its own model configuration: "
                     + e.getMessage(), e);
         }
-        return new Restored(model, modelOptions, tokenizer, List.copyOf(byRole.values()));
     }
 
     private static ComponentChoice part(Path file, Header header, Map<String, ComponentChoice> byRole, String role,
@@ -256,6 +382,9 @@ public final class ModelCheckpoints {
             throw new CheckpointException("checkpoint " + file + " records options for " + ref.getKind() + " '"
                     + ref.getId() + "' that its provider here (" + entry.descriptor().origin() + ", version "
                     + entry.descriptor().version() + ") does not accept: " + e.problem(), e);
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + file + " records options for " + ref.getKind() + " '"
+                    + ref.getId() + "' that cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -286,10 +415,10 @@ public final class ModelCheckpoints {
                 "checkpoint " + file + " needs tokenizer '" + factoryId + "', which is not available here. "
                         + catalog.choices(ComponentKind.TOKENIZER)));
         Record options = recorded != null && recorded.id().equals(factoryId) ? recorded.options() : entry.defaultOptions();
-        var factory = (TokenizerFactory) entry.create(options);
         try {
+            var factory = (TokenizerFactory) entry.create(options);
             return factory.load(header.getTokenizer().getState().toByteArray());
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new CheckpointException("checkpoint " + file + " has a tokenizer state that tokenizer '" + factoryId
                     + "' cannot load: " + e.getMessage(), e);
         }

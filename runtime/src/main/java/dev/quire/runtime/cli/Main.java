@@ -74,7 +74,11 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new RunCommand(console));
         cli.addSubcommand(new PluginsCommand(console));
         cli.addSubcommand(new GenerateCommand(console));
+        cli.addSubcommand(new InspectCommand(console));
+        cli.addSubcommand(new ExportCommand(console));
+        cli.addSubcommand(new ImportCommand(console));
         cli.addSubcommand(new CommandLine(new BenchCommand())
+                .addSubcommand(new BenchAttentionCommand(console))
                 .addSubcommand(new BenchTrainCommand(console)));
         cli.setOut(out);
         cli.setErr(err);

@@ -1,5 +1,5 @@
 /**
  * The {@code quire} command line (picocli): {@code demo}, {@code run}, {@code plugins},
- * {@code generate} and {@code bench train}. Exit status 0 on success, 2 for bad input, 1 otherwise.
+ * {@code generate}, {@code inspect}, {@code export}, {@code import} and {@code bench train}. Exit status 0 on success, 2 for bad input, 1 otherwise.
  */
 package dev.quire.runtime.cli;

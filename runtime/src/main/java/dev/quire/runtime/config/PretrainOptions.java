@@ -12,12 +12,15 @@ package dev.quire.runtime.config;
  * @param labelSmoothing     in [0, 1); 0 for none
  * @param gradClip           clip the global gradient norm to this; 0 = off
  * @param keepBest           also keep {@code checkpoint-best.pb}, the weights of the best validation loss
+ * @param keepLast           how many of the most recent checkpoints to keep: 1 keeps only
+ *                           {@code checkpoint-latest.pb}; K > 1 also keeps {@code checkpoint-step-<N>.pb} of the
+ *                           last K saves ({@code checkpoint-latest.pb} is then the newest of them)
  */
 public record PretrainOptions(int steps, int batchSize, int evalInterval, int evalIterations, int checkpointInterval,
-                              float labelSmoothing, double gradClip, boolean keepBest) {
+                              float labelSmoothing, double gradClip, boolean keepBest, int keepLast) {
 
     /** nanoGPT's Shakespeare-character recipe for a CPU, checkpointing every 500 steps. */
-    public static final PretrainOptions DEFAULTS = new PretrainOptions(2000, 12, 250, 20, 500, 0f, 1.0, true);
+    public static final PretrainOptions DEFAULTS = new PretrainOptions(2000, 12, 250, 20, 500, 0f, 1.0, true, 1);
 
     public PretrainOptions {
         if (steps < 1) {
@@ -38,6 +41,10 @@ public record PretrainOptions(int steps, int batchSize, int evalInterval, int ev
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        if (keepLast < 1 || keepLast > 1000) {
+            throw new IllegalArgumentException("keepLast must be from 1 to 1000 (1 = only checkpoint-latest.pb), got "
+                    + keepLast);
         }
         if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
             throw new IllegalArgumentException("gradClip must be a number >= 0 (0 = off), got " + gradClip);

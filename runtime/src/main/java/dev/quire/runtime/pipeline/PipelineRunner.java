@@ -20,6 +20,8 @@ import dev.quire.runtime.console.JsonLinesMetrics;
 import dev.quire.runtime.console.ProgressBar;
 import dev.quire.runtime.discovery.Discovery;
 import dev.quire.runtime.discovery.Discovery.Components;
+import dev.quire.runtime.checkpoint.Checkpoints;
+import dev.quire.runtime.stages.PretrainStage;
 import dev.quire.runtime.stages.RunFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,6 +111,13 @@ public final class PipelineRunner {
             if (pretrains && !Files.isRegularFile(latest)) {
                 throw new QuireUserException("nothing to resume: " + latest + " does not exist. Run without --resume "
                         + "to start the pipeline in " + output + ".");
+            }
+            // A checkpoint that cannot be resumed is refused before anything is written.
+            for (ComponentChoice stage : config.stages()) {
+                if (stage.options() instanceof PretrainOptions pretrain) {
+                    PretrainStage.checkResumable(latest, Checkpoints.read(latest), config, pretrain);
+                    break;
+                }
             }
             return;
         }

@@ -42,8 +42,9 @@ import java.util.Optional;
  * when resuming), encodes and splits the corpus, builds the model, optimizer (with nanoGPT's
  * parameter groups) and schedule from the pipeline, and runs the {@link Trainer} with a progress bar,
  * periodic validation, metrics in {@code metrics.jsonl}, {@code checkpoint-latest.pb} every
- * {@code checkpointInterval} steps and at the end, and {@code checkpoint-best.pb} at each new best
- * validation loss. Leaves a {@link ModelBundle} and the {@link DataSplit} for later stages, and the model
+ * {@code checkpointInterval} steps and at the end (with the last {@code keepLast} also kept as
+ * {@code checkpoint-step-<N>.pb}), and {@code checkpoint-best.pb} at each new best validation loss
+ * (format and crash safety: {@code docs/checkpoint-format.md}). Leaves a {@link ModelBundle} and the {@link DataSplit} for later stages, and the model
  * and tokenizer under their API types ({@link dev.quire.api.LanguageModel}, {@link Tokenizer}) for
  * stages from plugins.
  */
@@ -122,6 +123,11 @@ public final class PretrainStage implements Stage {
         if (resume.isPresent()) {
             resumeFrom(latest, resume.get(), model, optimizer, trainer, tokenizer, tracker);
             context.say("pretrain: resuming " + latest + " at step " + trainer.step() + " of " + options.steps());
+            int dropped = RunFiles.dropPretrainRecordsAfter(RunFiles.metrics(output), trainer.step());
+            if (dropped > 0) {
+                context.say("pretrain: dropped " + dropped + " records of steps after " + trainer.step() + " from "
+                        + RunFiles.metrics(output).getFileName() + " (the interrupted run got past its last checkpoint)");
+            }
         }
         context.say(String.format(Locale.ROOT,
                 "pretrain: %,d parameters (%d layers, %d heads, width %d, context %d), vocabulary %d, "
@@ -134,7 +140,7 @@ public final class PretrainStage implements Stage {
         long startStep = trainer.step();
         trainer.progress(context.progress()).metrics(context.metrics()).addListener(tracker);
         TrainingResult result = trainer.run();
-        tracker.save(latest, trainer, "latest");
+        tracker.saveLatest(trainer);
         double seconds = (System.nanoTime() - started) / 1e9;
         EvalReport last = result.lastEvaluation();
         context.say(String.format(Locale.ROOT, "pretrain: %d steps in %s%s; checkpoint %s",
@@ -153,29 +159,47 @@ public final class PretrainStage implements Stage {
         context.put(Tokenizer.class, tokenizer);
     }
 
-    private void resumeFrom(Path file, Checkpoint checkpoint, Gpt model, Optimizer optimizer, Trainer trainer,
-                            Tokenizer tokenizer, Tracker tracker) {
+    /**
+     * Checks, before a run writes anything, that {@code file} can be resumed by this pipeline: it reads
+     * and validates the whole checkpoint, and compares its model, attention, positional encoding and
+     * optimizer with the pipeline's, its trainer state with the pipeline's steps.
+     *
+     * @return the checkpoint's trainer state
+     * @throws CheckpointException naming the file and what does not fit
+     */
+    public static TrainerState checkResumable(Path file, Checkpoint checkpoint, PipelineConfig config,
+                                              PretrainOptions options) {
         ModelOptions saved = ModelCheckpoints.modelOptions(file, checkpoint);
         if (!saved.equals(config.model())) {
-            throw new QuireUserException("cannot resume " + file + ": it holds a model " + saved
+            throw new CheckpointException("cannot resume " + file + ": it holds a model " + saved
                     + " but the pipeline now asks for " + config.model());
         }
         for (ComponentChoice part : List.of(config.attention(), config.positional(), config.optimizer())) {
             checkSameComponent(file, checkpoint, part);
         }
+        TrainerState state = ModelCheckpoints.trainerState(file, checkpoint).orElseThrow(() -> new CheckpointException(
+                "checkpoint " + file + " has no trainer state to resume from (was it imported?)"));
+        if (state.step() > options.steps()) {
+            throw new CheckpointException("cannot resume " + file + ": it is at step " + state.step()
+                    + ", past the pipeline's " + options.steps() + " steps");
+        }
+        return state;
+    }
+
+    private void resumeFrom(Path file, Checkpoint checkpoint, Gpt model, Optimizer optimizer, Trainer trainer,
+                            Tokenizer tokenizer, Tracker tracker) {
+        TrainerState state = checkResumable(file, checkpoint, config, options);
         try {
-            model.loadStateDict(checkpoint.arrays(ModelCheckpoints.MODEL_PREFIX));
-            ModelCheckpoints.optimizerState(checkpoint).ifPresent(optimizer::loadState);
-            TrainerState state = ModelCheckpoints.trainerState(checkpoint).orElseThrow(() -> new CheckpointException(
-                    "checkpoint " + file + " has no trainer state to resume from"));
+            ModelCheckpoints.loadWeights(file, checkpoint, model);
+            ModelCheckpoints.loadOptimizer(file, checkpoint, optimizer);
             trainer.restore(state);
         } catch (IllegalArgumentException e) {
-            throw new QuireUserException("cannot resume " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException("cannot resume " + file + ": " + e.getMessage(), e);
         }
         var header = checkpoint.header();
         tracker.best(header.getBestValidationLoss(), header.getBestValidationStep());
         if (tokenizer.vocabSize() != model.vocabSize()) {
-            throw new QuireUserException("cannot resume " + file + ": its tokenizer has " + tokenizer.vocabSize()
+            throw new CheckpointException("cannot resume " + file + ": its tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model " + model.vocabSize());
         }
     }
@@ -183,7 +207,7 @@ public final class PretrainStage implements Stage {
     private static void checkSameComponent(Path file, Checkpoint checkpoint, ComponentChoice part) {
         for (var ref : checkpoint.header().getComponentsList()) {
             if (ref.getRole().equals(part.role()) && !ref.getId().equals(part.id())) {
-                throw new QuireUserException("cannot resume " + file + ": it was trained with " + part.kind().configName()
+                throw new CheckpointException("cannot resume " + file + ": it was trained with " + part.kind().configName()
                         + " '" + ref.getId() + "' but the pipeline now uses '" + part.id() + "'");
             }
         }
@@ -229,7 +253,31 @@ public final class PretrainStage implements Stage {
         public void afterStep(Trainer trainer, StepReport report) {
             int interval = options.checkpointInterval();
             if (interval > 0 && report.step() % interval == 0 && report.step() < options.steps()) {
-                save(RunFiles.latest(context.outputDirectory()), trainer, "latest");
+                saveLatest(trainer);
+            }
+        }
+
+        /**
+         * Saves the newest checkpoint. With {@code keepLast} K > 1 it goes to {@code checkpoint-step-<N>.pb}
+         * first, then is published as {@code checkpoint-latest.pb}, then all but the K newest step files are
+         * deleted; each of these is atomic, so a crash at any point leaves every file that exists complete.
+         */
+        void saveLatest(Trainer trainer) {
+            Path output = context.outputDirectory();
+            if (options.keepLast() <= 1) {
+                save(RunFiles.latest(output), trainer, "latest");
+                return;
+            }
+            Path stepFile = RunFiles.step(output, trainer.step());
+            save(stepFile, trainer, "latest");
+            Checkpoints.publish(stepFile, RunFiles.latest(output));
+            List<Path> steps = RunFiles.steps(output);
+            for (int i = 0; i < steps.size() - options.keepLast(); i++) {
+                try {
+                    java.nio.file.Files.deleteIfExists(steps.get(i));
+                } catch (java.io.IOException e) {
+                    context.say("pretrain: cannot delete old checkpoint " + steps.get(i) + ": " + e.getMessage());
+                }
             }
         }
 

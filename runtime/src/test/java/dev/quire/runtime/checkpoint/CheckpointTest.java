@@ -199,10 +199,17 @@ class CheckpointTest {
                 .hasMessageContaining("2 unexpected bytes after the end marker");
     }
 
+    /** A file of {@code header} (its tensor table made of the tensor frames) and the frames, as given. */
     private Path craft(Header header, Frame... frames) throws IOException {
         var out = new ByteArrayOutputStream();
         out.write(Checkpoints.MAGIC);
-        Frame.newBuilder().setHeader(header).build().writeDelimitedTo(out);
+        var withTable = header.toBuilder();
+        for (Frame frame : frames) {
+            if (frame.hasTensor()) {
+                withTable.addTensors(frame.getTensor());
+            }
+        }
+        Frame.newBuilder().setHeader(withTable).build().writeDelimitedTo(out);
         for (Frame frame : frames) {
             frame.writeDelimitedTo(out);
         }
@@ -225,7 +232,7 @@ class CheckpointTest {
         assertThatThrownBy(() -> Checkpoints.read(file)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("tensor huge has dimension 1099511627776");
         var overflow = TensorHeader.newBuilder().setName("huge").setDtype("float32")
-                .addShape(Integer.MAX_VALUE).addShape(Integer.MAX_VALUE).addShape(Integer.MAX_VALUE)
+                .addShape(1 << 20).addShape(1 << 20).addShape(1 << 20).addShape(1 << 20)
                 .setElementCount(1).setChunkCount(1);
         Path file2 = craft(Header.newBuilder().setFormatVersion(1).build(), Frame.newBuilder().setTensor(overflow).build());
         assertThatThrownBy(() -> Checkpoints.read(file2)).isInstanceOf(CheckpointException.class)
@@ -238,7 +245,7 @@ class CheckpointTest {
                 .setElementCount(1_000_000).setChunkCount(1);
         Path file = craft(Header.newBuilder().setFormatVersion(1).build(), Frame.newBuilder().setTensor(tensor).build());
         assertThatThrownBy(() -> Checkpoints.read(file)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("tensor w needs 4000000 bytes but only");
+                .hasMessageContaining("the header's tensor table needs 4000000 bytes of tensor data but only");
     }
 
     @Test
@@ -248,7 +255,7 @@ class CheckpointTest {
         out.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F}); // varint ~ 268 million
         Path file = Files.write(dir.resolve("long.pb"), out.toByteArray());
         assertThatThrownBy(() -> Checkpoints.read(file)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("a frame declares 268435455 bytes");
+                .hasMessageContaining("the frame of the header declares 268435455 bytes, more than the 67108864 allowed");
     }
 
     @Test
