@@ -24,17 +24,20 @@ import java.util.SplittableRandom;
  * compilation). Reported:
  * <ul>
  *   <li>{@code forward_ms}, {@code backward_ms}: the best repetition (and {@code *_median}). The backward
- *       time is that of the attention's own backward: the cost of the harness's product and sum, timed
- *       alone on an equal-sized leaf in every repetition, is subtracted (its fastest time).</li>
+ *       time is that of the attention's own backward: the same backward pass with an identity stand-in
+ *       for the attention (an op of the output's shape that hands its gradient to a leaf) is timed in
+ *       every repetition, and its fastest time subtracted.</li>
  *   <li>{@code peak_bytes}: the heap bytes the forward call plus its backward pass allocated, on every
  *       thread (the caller and the tensor engine's pool threads alike), through
  *       {@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes}, which also keeps the
  *       allocations of threads that ended meanwhile. Nothing the call allocates (output, log-sum-exp,
  *       probabilities or tiles, scratch) can be freed before its backward pass ends, so this is the
  *       call's peak extra memory, up to scratch that an implementation frees during its backward pass
- *       (an upper bound then). The gradient arrays of q, k and v (allocated by the first backward pass
- *       only, the same for every implementation) and the harness's own allocations are not counted;
- *       {@code forward_bytes} and {@code backward_bytes} are the two parts. The smallest value over the
+ *       (an upper bound then). Not counted: the gradient arrays of q, k and v (allocated by the first
+ *       backward pass only, the same for every implementation), autograd's own arrays (the output's
+ *       gradient and those of the harness's product and sum: what the stand-in's backward pass
+ *       allocates is subtracted), and scratch an implementation keeps between calls (flash's per-thread
+ *       tiles, allocated during the warm-up); {@code forward_bytes} and {@code backward_bytes} are the two parts. The smallest value over the
  *       repetitions is reported: until the JIT has compiled a kernel, the interpreter may box vectors on
  *       the heap.</li>
  *   <li>{@code score_matrix_bytes}: the size of the {@code B·H·T·T} float32 score matrix, for scale:
@@ -161,10 +164,20 @@ public final class AttentionBenchmark {
         double[] harness = new double[c.reps()];
         long forwardBytes = Long.MAX_VALUE;
         long backwardBytes = Long.MAX_VALUE;
+        // The harness alone: the same graph with an identity stand-in for the attention, an op result of the
+        // output's shape whose backward hands its gradient to a long-lived leaf (as attention's reaches q, k
+        // and v), so that autograd's own arrays (the output's gradient, those of the product and the sum)
+        // are the same on both sides and cancel.
+        Tensor x = Tensor.parameter(new float[qSize], q.shape());
+        float[] standIn = new float[qSize];
         for (int rep = -c.warmup(); rep < c.reps(); rep++) {
-            // The harness alone: d(sum(x ∘ G))/dx for a fresh leaf of the output's shape.
-            Tensor x = Tensor.parameter(new float[qSize], q.shape());
-            Tensor harnessLoss = x.mul(gradOut).sum();
+            Tensor y = Tensor.fromOp(standIn, q.shape(), new Tensor[] {x}, g -> {
+                float[] gx = x.gradForAccumulation();
+                for (int i = 0; i < g.length; i++) {
+                    gx[i] += g[i];
+                }
+            });
+            Tensor harnessLoss = y.mul(gradOut).sum();
             long b0 = meter.bytes();
             long t0 = System.nanoTime();
             harnessLoss.backward();

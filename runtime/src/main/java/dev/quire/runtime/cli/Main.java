@@ -79,7 +79,10 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new ImportCommand(console));
         cli.addSubcommand(new CommandLine(new BenchCommand())
                 .addSubcommand(new BenchAttentionCommand(console))
-                .addSubcommand(new BenchTrainCommand(console)));
+                .addSubcommand(new BenchTrainCommand(console))
+                .addSubcommand(new BenchTokenizerCommand(console))
+                .addSubcommand(new BenchGenerateCommand(console))
+                .addSubcommand(new BenchMatmulCommand(console)));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

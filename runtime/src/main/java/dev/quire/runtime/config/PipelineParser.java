@@ -176,7 +176,7 @@ public final class PipelineParser {
         ComponentChoice schedule = component(root, "schedule", ComponentKind.SCHEDULE, DEFAULT_SCHEDULE, Set.of(), catalog);
 
         boolean needsData = stages.stream().anyMatch(s -> s.options() instanceof PretrainOptions
-                || s.options() instanceof EvaluateOptions);
+                || s.options() instanceof EvaluateOptions || s.options() instanceof TokenizeOptions);
         DataConfig data = null;
         Optional<ConfigNode> dataNode = root.get("data");
         if (dataNode.isPresent()) {

@@ -6,17 +6,19 @@ import dev.quire.api.Stage;
 import dev.quire.runtime.config.EvaluateOptions;
 import dev.quire.runtime.config.PretrainOptions;
 import dev.quire.runtime.config.SampleOptions;
+import dev.quire.runtime.config.TokenizeOptions;
 import dev.quire.runtime.discovery.ComponentEntry;
 import dev.quire.runtime.discovery.Discovery;
 import dev.quire.runtime.stages.EvaluateStage;
 import dev.quire.runtime.stages.PretrainStage;
 import dev.quire.runtime.stages.SampleStage;
+import dev.quire.runtime.stages.TokenizeStage;
 import java.util.List;
 
 /**
- * The runtime's own stages as components of kind {@link ComponentKind#STAGE}: {@code pretrain},
- * {@code evaluate}, {@code sample}. Listed by {@code quire plugins} like any other component and
- * chosen in the {@code stages:} list of a pipeline file; created through Guice during a run.
+ * The runtime's own stages as components of kind {@link ComponentKind#STAGE}: {@code tokenize},
+ * {@code pretrain}, {@code evaluate}, {@code sample}. Listed by {@code quire plugins} like any other
+ * component and chosen in the {@code stages:} list of a pipeline file; created through Guice during a run.
  */
 public final class BuiltinStages {
 
@@ -29,7 +31,9 @@ public final class BuiltinStages {
     /** The built-in stage components, creating their stages through {@code factory}. */
     public static List<ComponentEntry> entries(StageFactory factory) {
         List<ComponentProvider<Stage, ?>> providers = List.of(
-                new Provider<>("pretrain", "trains the tokenizer and the model on the corpus, with validation and checkpoints",
+                new Provider<>("tokenize", "trains the tokenizer on the corpus, saves it, and hands it to pretrain",
+                        TokenizeOptions.class, TokenizeOptions.DEFAULTS, TokenizeStage.class, factory),
+                new Provider<>("pretrain", "trains the model (and, without a tokenize stage, the tokenizer) on the corpus, with validation and checkpoints",
                         PretrainOptions.class, PretrainOptions.DEFAULTS, PretrainStage.class, factory),
                 new Provider<>("evaluate", "validation loss and bits per character over the whole validation split",
                         EvaluateOptions.class, EvaluateOptions.DEFAULTS, EvaluateStage.class, factory),

@@ -7,7 +7,6 @@ import dev.quire.api.OptimizerFactory;
 import dev.quire.api.Stage;
 import dev.quire.api.StageContext;
 import dev.quire.api.Tokenizer;
-import dev.quire.api.TokenizerFactory;
 import dev.quire.model.DataSplit;
 import dev.quire.model.EvalReport;
 import dev.quire.model.Gpt;
@@ -38,10 +37,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code pretrain} stage: trains the tokenizer on the corpus (or takes it from the checkpoint
- * when resuming), encodes and splits the corpus, builds the model, optimizer (with nanoGPT's
- * parameter groups) and schedule from the pipeline, and runs the {@link Trainer} with a progress bar,
- * periodic validation, metrics in {@code metrics.jsonl}, {@code checkpoint-latest.pb} every
+ * The {@code pretrain} stage: takes the tokenizer a {@code tokenize} stage left on the blackboard, or
+ * trains one on the corpus (or takes it from the checkpoint when resuming), encodes and splits the
+ * corpus, builds the model, optimizer (with nanoGPT's parameter groups) and schedule from the
+ * pipeline, and runs the {@link Trainer} with a progress bar, periodic validation, metrics in {@code metrics.jsonl}, {@code checkpoint-latest.pb} every
  * {@code checkpointInterval} steps and at the end (with the last {@code keepLast} also kept as
  * {@code checkpoint-step-<N>.pb}), and {@code checkpoint-best.pb} at each new best validation loss
  * (format and crash safety: {@code docs/checkpoint-format.md}). Leaves a {@link ModelBundle} and the {@link DataSplit} for later stages, and the model
@@ -73,17 +72,21 @@ public final class PretrainStage implements Stage {
         context.say(String.format(Locale.ROOT, "pretrain: corpus %s, %,d characters", config.data().describe(),
                 text.length()));
 
+        // A tokenize stage before this one left its tokenizer on the blackboard; otherwise train one here.
+        Optional<Tokenizer> given = context.get(Tokenizer.class);
         Tokenizer tokenizer;
         if (resume.isPresent()) {
             tokenizer = ModelCheckpoints.tokenizer(latest, resume.get(), catalog);
-        } else {
-            var factory = (TokenizerFactory) Models.create(catalog, config.tokenizer());
-            try {
-                tokenizer = factory.trainer().train(Corpus.documents(text), context.progress());
-            } catch (IllegalArgumentException e) {
-                throw new QuireUserException("tokenizer '" + config.tokenizer().id() + "' cannot be trained on "
-                        + config.data().describe() + ": " + e.getMessage(), e);
+            if (given.isPresent() && !java.util.Arrays.equals(given.get().serialize(), tokenizer.serialize())) {
+                throw new CheckpointException("cannot resume " + latest + ": the tokenize stage made a different "
+                        + "tokenizer than the one in the checkpoint (did the corpus or the tokenizer options change?)");
             }
+        } else if (given.isPresent()) {
+            tokenizer = given.get();
+            context.say("pretrain: using the tokenizer of the tokenize stage ('" + tokenizer.factoryId()
+                    + "', vocabulary " + tokenizer.vocabSize() + ")");
+        } else {
+            tokenizer = LanguageModelTokenizers.train(config, catalog, text, context.progress());
         }
         int[] tokens;
         try {
