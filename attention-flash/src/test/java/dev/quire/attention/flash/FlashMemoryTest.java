@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quire.api.Attention;
 import dev.quire.api.AttentionMask;
-import dev.quire.attention.flash.AttentionBenchmark.AllocationMeter;
 import dev.quire.attention.standard.StandardAttention;
 import dev.quire.tensor.Tensor;
 import java.util.SplittableRandom;

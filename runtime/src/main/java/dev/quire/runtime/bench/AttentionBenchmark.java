@@ -37,9 +37,9 @@ import java.util.SplittableRandom;
  *       backward pass only, the same for every implementation), autograd's own arrays (the output's
  *       gradient and those of the harness's product and sum: what the stand-in's backward pass
  *       allocates is subtracted), and scratch an implementation keeps between calls (flash's per-thread
- *       tiles, allocated during the warm-up); {@code forward_bytes} and {@code backward_bytes} are the two parts. The smallest value over the
- *       repetitions is reported: until the JIT has compiled a kernel, the interpreter may box vectors on
- *       the heap.</li>
+ *       tiles, allocated during the warm-up); {@code forward_bytes} and {@code backward_bytes} are the
+ *       two parts. The smallest value over the repetitions is reported: until the JIT has compiled a
+ *       kernel, the interpreter may box vectors on the heap.</li>
  *   <li>{@code score_matrix_bytes}: the size of the {@code B·H·T·T} float32 score matrix, for scale:
  *       a materializing implementation allocates at least this much, a tiled one far less.</li>
  *   <li>{@code forward_gflops}: {@code 4·B·H·T²·D} (halved when causal) over the forward time.</li>
