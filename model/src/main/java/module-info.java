@@ -1,7 +1,7 @@
 /**
  * The model of Quire: a decoder-only GPT in the style of nanoGPT ({@link dev.quire.model.Gpt}), the
- * character tokenizer, learned and sinusoidal positional encodings, cosine and constant learning-rate
- * schedules, the training loop ({@link dev.quire.model.Trainer}) and sampling with a key/value cache
+ * character tokenizer, learned and sinusoidal positional encodings, cosine, linear, step and constant
+ * learning-rate schedules, the training loop ({@link dev.quire.model.Trainer}) and sampling with a key/value cache
  * ({@link dev.quire.model.Generator}).
  */
 module dev.quire.model {
@@ -16,5 +16,7 @@ module dev.quire.model {
             dev.quire.model.LearnedPositionalProvider,
             dev.quire.model.SinusoidalPositionalProvider,
             dev.quire.model.CosineScheduleProvider,
-            dev.quire.model.ConstantScheduleProvider;
+            dev.quire.model.ConstantScheduleProvider,
+            dev.quire.model.LinearScheduleProvider,
+            dev.quire.model.StepScheduleProvider;
 }

@@ -21,6 +21,7 @@ module dev.quire.runtime {
     requires transitive com.google.protobuf; // checkpoint headers are protobuf messages
     requires info.picocli;
     requires org.snakeyaml.engine;
+    requires java.desktop; // the loss chart: Java2D and javax.imageio, headless
 
     exports dev.quire.runtime;
     exports dev.quire.runtime.bench;

@@ -19,7 +19,8 @@ import java.util.Objects;
  * <ol>
  *   <li>set the learning rate from the schedule;</li>
  *   <li>draw a batch: {@code batchSize} random windows of the training tokens, targets shifted by one;</li>
- *   <li>forward, loss (plus any regularizer penalty), backward;</li>
+ *   <li>forward, loss (plus any regularizer penalty), backward; with {@code gradAccumulation} k &gt; 1,
+ *       k micro-batches in turn, each loss scaled by 1/k, gradients summed;</li>
  *   <li>regularizers' gradient hooks, then clipping of the global gradient norm;</li>
  *   <li>optimizer step;</li>
  *   <li>every {@code evalInterval} steps and after the last: estimate the train and validation loss.</li>
@@ -192,24 +193,36 @@ public final class Trainer {
         long t0 = System.nanoTime();
         double lr = schedule.learningRate(step, config.steps(), config.learningRate());
         optimizer.setLearningRate(lr);
-        Batch batch = sample(data.train(), rng);
         optimizer.zeroGrad();
 
-        TrainingContext context = new TrainingContext(true, step, rng);
-        Tensor loss = model.loss(batch.inputs, batch.targets, config.batchSize(), config.contextLength(), context,
-                labelSmoothing());
-        if (!Float.isFinite(loss.item())) {
-            throw new IllegalStateException("training loss is " + loss.item() + " at step " + step
-                    + " (learning rate " + lr + "); lower the learning rate or enable gradient clipping");
-        }
-        Tensor objective = loss;
-        for (Regularizer regularizer : model.regularizers()) {
-            Tensor penalty = regularizer.penalty(parameters);
-            if (penalty != null) {
-                objective = objective.add(penalty);
+        // Gradient accumulation: each micro-batch's mean loss scaled by 1/k, gradients summed over the k
+        // backward passes; the micro-batches are drawn one after the other from the same generator, so k
+        // micro-batches of B read exactly the windows of one batch of k·B. Penalties count once per step.
+        int microBatches = config.gradAccumulation();
+        float scale = 1f / microBatches;
+        double lossSum = 0;
+        for (int micro = 0; micro < microBatches; micro++) {
+            Batch batch = sample(data.train(), rng);
+            TrainingContext context = new TrainingContext(true, step, rng);
+            Tensor loss = model.loss(batch.inputs, batch.targets, config.batchSize(), config.contextLength(), context,
+                    labelSmoothing());
+            if (!Float.isFinite(loss.item())) {
+                throw new IllegalStateException("training loss is " + loss.item() + " at step " + step
+                        + " (learning rate " + lr + "); lower the learning rate or enable gradient clipping");
             }
+            lossSum += loss.item();
+            Tensor objective = microBatches == 1 ? loss : loss.mul(scale);
+            if (micro == 0) {
+                for (Regularizer regularizer : model.regularizers()) {
+                    Tensor penalty = regularizer.penalty(parameters);
+                    if (penalty != null) {
+                        objective = objective.add(penalty);
+                    }
+                }
+            }
+            objective.backward();
         }
-        objective.backward();
+        double stepLoss = lossSum / microBatches;
         for (Regularizer regularizer : model.regularizers()) {
             regularizer.beforeStep(parameters);
         }
@@ -219,7 +232,7 @@ public final class Trainer {
 
         long now = System.nanoTime();
         double seconds = Math.max(now - t0, 1) / 1e9;
-        return new StepReport(step, loss.item(), lr, gradNorm, config.tokensPerStep() / seconds,
+        return new StepReport(step, stepLoss, lr, gradNorm, config.tokensPerStep() / seconds,
                 (now - runStarted) / 1_000_000);
     }
 

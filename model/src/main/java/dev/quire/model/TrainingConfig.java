@@ -4,7 +4,8 @@ package dev.quire.model;
  * How {@link Trainer} trains: nanoGPT's {@code train.py} settings that are not the model's shape.
  *
  * @param steps           optimizer steps in the run ({@code max_iters})
- * @param batchSize       sequences per step ({@code batch_size})
+ * @param batchSize       sequences per micro-batch ({@code batch_size}); a step reads
+ *                        {@code batchSize · gradAccumulation} sequences
  * @param contextLength   tokens per sequence ({@code block_size}); at most the model's context length
  * @param learningRate    the base rate the schedule scales ({@code learning_rate})
  * @param evalInterval    estimate train and validation loss every this many steps ({@code eval_interval}),
@@ -13,9 +14,21 @@ package dev.quire.model;
  * @param labelSmoothing  PyTorch's {@code label_smoothing}, in {@code [0, 1)}; 0 for none
  * @param gradClip        clip the global gradient norm to this ({@code grad_clip}); 0 turns clipping off
  * @param seed            seeds batch sampling and dropout; the same seed and data give the same run
+ * @param gradAccumulation micro-batches per optimizer step ({@code gradient_accumulation_steps}), at least 1:
+ *                        each micro-batch's loss is scaled by {@code 1/gradAccumulation} and their gradients
+ *                        summed, so a step equals one batch of {@code batchSize · gradAccumulation} sequences
+ *                        (up to rounding, and without dropout, whose masks are drawn per micro-batch)
  */
 public record TrainingConfig(int steps, int batchSize, int contextLength, double learningRate,
-                             int evalInterval, int evalIterations, float labelSmoothing, double gradClip, long seed) {
+                             int evalInterval, int evalIterations, float labelSmoothing, double gradClip, long seed,
+                             int gradAccumulation) {
+
+    /** A configuration without gradient accumulation (one micro-batch per step). */
+    public TrainingConfig(int steps, int batchSize, int contextLength, double learningRate,
+                          int evalInterval, int evalIterations, float labelSmoothing, double gradClip, long seed) {
+        this(steps, batchSize, contextLength, learningRate, evalInterval, evalIterations, labelSmoothing, gradClip,
+                seed, 1);
+    }
 
     public TrainingConfig {
         if (steps < 0) {
@@ -42,6 +55,16 @@ public record TrainingConfig(int steps, int batchSize, int contextLength, double
         if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
             throw new IllegalArgumentException("gradClip must be a number >= 0 (0 = off), got " + gradClip);
         }
+        if (gradAccumulation < 1) {
+            throw new IllegalArgumentException("gradAccumulation must be at least 1 (micro-batches per step), got "
+                    + gradAccumulation);
+        }
+    }
+
+    /** This configuration with {@code microBatches} micro-batches of {@link #batchSize()} per step. */
+    public TrainingConfig withGradAccumulation(int microBatches) {
+        return new TrainingConfig(steps, batchSize, contextLength, learningRate, evalInterval, evalIterations,
+                labelSmoothing, gradClip, seed, microBatches);
     }
 
     /**
@@ -53,8 +76,8 @@ public record TrainingConfig(int steps, int batchSize, int contextLength, double
         return new TrainingConfig(2000, 12, 64, 1e-3, 250, 20, 0f, 1.0, 1337);
     }
 
-    /** Tokens read per step: {@code batchSize · contextLength}. */
+    /** Tokens read per step: {@code batchSize · gradAccumulation · contextLength}. */
     public long tokensPerStep() {
-        return (long) batchSize * contextLength;
+        return (long) batchSize * gradAccumulation * contextLength;
     }
 }

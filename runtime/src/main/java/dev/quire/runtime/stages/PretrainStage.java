@@ -114,7 +114,7 @@ public final class PretrainStage implements Stage {
         var schedule = (LearningRateSchedule) Models.create(catalog, config.schedule());
         var training = new TrainingConfig(options.steps(), options.batchSize(), config.model().context(), baseRate,
                 options.evalInterval(), options.evalIterations(), options.labelSmoothing(), options.gradClip(),
-                config.seed());
+                config.seed(), options.gradAccumulation());
         Trainer trainer;
         try {
             trainer = new Trainer(model, optimizer, schedule, training, split);
@@ -154,6 +154,7 @@ public final class PretrainStage implements Stage {
         if (result.stoppedEarly()) {
             context.say("pretrain: stopped early at step " + result.steps() + " (a regularizer asked to stop)");
         }
+        writeLossChart(context, output);
         context.put(ModelBundle.class, new ModelBundle(model, tokenizer, config.model(), config.components(),
                 result.steps()));
         context.put(DataSplit.class, split);
@@ -213,6 +214,29 @@ public final class PretrainStage implements Stage {
                 throw new CheckpointException("cannot resume " + file + ": it was trained with " + part.kind().configName()
                         + " '" + ref.getId() + "' but the pipeline now uses '" + part.id() + "'");
             }
+        }
+    }
+
+    /**
+     * Draws {@code loss.png} from {@code metrics.jsonl}. A chart that cannot be drawn (no fonts in a
+     * stripped-down JDK, a full disk) is said and skipped: the run itself has succeeded.
+     */
+    private void writeLossChart(StageContext context, Path output) {
+        Path metrics = RunFiles.metrics(output);
+        Path png = output.resolve(RunFiles.LOSS_CHART);
+        if (!java.nio.file.Files.isRegularFile(metrics)) {
+            return;
+        }
+        try {
+            String title = String.format(Locale.ROOT, "%s: %d layer%s, width %d, %s, schedule %s",
+                    config.file().getFileName(), config.model().layers(), config.model().layers() == 1 ? "" : "s",
+                    config.model().width(),
+                    config.optimizer().id(), config.schedule().id());
+            if (LossChart.write(metrics, png, title)) {
+                context.say("pretrain: loss chart " + png);
+            }
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            context.say("pretrain: cannot draw the loss chart " + png + ": " + e);
         }
     }
 

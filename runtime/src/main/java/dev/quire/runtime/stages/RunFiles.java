@@ -5,6 +5,9 @@ import java.nio.file.Path;
 /** The files a run writes into its output directory. */
 public final class RunFiles {
 
+    /** {@code loss.png}: the chart of the training and validation loss, drawn at the end of pretraining. */
+    public static final String LOSS_CHART = "loss.png";
+
     private RunFiles() {
     }
 

@@ -1,0 +1,49 @@
+package dev.quire.regularizers;
+
+import dev.quire.api.ActivationSite;
+import dev.quire.api.Regularizer;
+import dev.quire.api.TrainingContext;
+import dev.quire.tensor.Tensor;
+
+/**
+ * Inverted dropout (PyTorch's {@code nn.Dropout}): during training each element is zeroed with
+ * probability {@code p} and the survivors are scaled by {@code 1/(1 − p)}, so the expected value is
+ * unchanged; outside training (evaluation, generation) the activation passes untouched. The masks are
+ * drawn from {@link TrainingContext#random()}, the run's seeded source, so a run is reproducible.
+ *
+ * <p>Acts on {@link ActivationSite#EMBEDDING}, {@link ActivationSite#ATTENTION_RESIDUAL} and
+ * {@link ActivationSite#MLP_RESIDUAL}; not on {@link ActivationSite#ATTENTION_PROBABILITIES}, which the
+ * attention SPI does not expose to regularizers yet.
+ */
+public final class Dropout implements Regularizer {
+
+    private final DropoutOptions options;
+
+    /** Dropout with the given rates. */
+    public Dropout(DropoutOptions options) {
+        this.options = options;
+    }
+
+    /** The rate at {@code site}; 0 where this regularizer does not act. */
+    public double rate(ActivationSite site) {
+        return switch (site) {
+            case EMBEDDING -> options.embedding();
+            case ATTENTION_RESIDUAL, MLP_RESIDUAL -> options.residual();
+            case ATTENTION_PROBABILITIES -> 0.0;
+        };
+    }
+
+    @Override
+    public Tensor activation(ActivationSite site, Tensor x, TrainingContext context) {
+        double p = rate(site);
+        if (!context.training() || p == 0) {
+            return x;
+        }
+        return x.dropout((float) p, context.random(), true);
+    }
+
+    @Override
+    public String toString() {
+        return "Dropout" + options;
+    }
+}
