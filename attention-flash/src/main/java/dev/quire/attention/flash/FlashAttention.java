@@ -3,6 +3,7 @@ package dev.quire.attention.flash;
 import static dev.quire.attention.flash.Tiles.L;
 
 import dev.quire.api.Attention;
+import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
 import dev.quire.tensor.Parallel;
@@ -51,6 +52,20 @@ import java.util.Arrays;
  * (pair, range of key tiles), then {@code dQ} by tasks over (batch, head, query tile), each recomputing
  * {@code P} and {@code dP}. The choice depends on the shapes only.
  *
+ * <h2>Dropout</h2>
+ * With a dropout rate above 0 ({@link #forward(Tensor, Tensor, Tensor, AttentionMask, AttentionDropout)}),
+ * the keep mask {@code M} of {@link AttentionDropout} is regenerated per tile from the indices (one
+ * {@link AttentionDropout#rowKey} per query of the tile, then one hash per element), in the forward pass
+ * and again in the backward pass; it is never stored. Forward: the running maximum and sum, and so the
+ * log-sum-exp, are of the undropped {@code P}; only what is added into {@code O} is dropped,
+ * {@code O_i = α·O_i + (P ∘ M / (1 − rate))·V_j}. Backward, per pair of tiles, with
+ * {@code P̃ = P ∘ M / (1 − rate)}:
+ * <pre>
+ *   dV += P̃ᵀ·dO
+ *   dS  = P∘(dP ∘ M / (1 − rate) − D)       (D = rowsum(dO∘O) still, since O = P̃·V)
+ * </pre>
+ * and dQ, dK as above. At rate 0 it is the undropped path, unchanged.
+ *
  * <h2>Memory</h2>
  * Besides its results (the output {@code [B, H, Tq, D]} and log-sum-exp {@code [B, H, Tq]}, which it
  * keeps for the backward pass together with references to q, k and v), flash attention needs one
@@ -63,6 +78,7 @@ import java.util.Arrays;
  *       {@code 2 × Bc × Br'} floats;</li>
  *   <li>per-query vectors (running maximum and sum, rescale factor, compensated tile sum, saved
  *       log-sum-exp, {@code D}): {@code 9 × Br'} floats;</li>
+ *   <li>with dropout only, the mask's row keys: {@code Br'} longs;</li>
  * </ul>
  * where {@code Br'} is the query tile rounded up to the vector width. With the default 64 × 64 tiles
  * and {@code D = 64} that is 66 KiB per thread: {@code O(tile·(D + Bc))}, independent of {@code T},
@@ -116,6 +132,25 @@ public final class FlashAttention implements Attention {
 
     @Override
     public AttentionResult forward(Tensor q, Tensor k, Tensor v, AttentionMask mask) {
+        return compute(q, k, v, mask, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At rate 0 this is {@link #forward(Tensor, Tensor, Tensor, AttentionMask)}; above, the mask is
+     * regenerated tile by tile, in the forward and the backward pass, and never stored.
+     */
+    @Override
+    public AttentionResult forward(Tensor q, Tensor k, Tensor v, AttentionMask mask, AttentionDropout dropout) {
+        if (dropout == null) {
+            throw new IllegalArgumentException("attention: dropout must not be null (use AttentionDropout.NONE)");
+        }
+        return compute(q, k, v, mask, dropout.active() ? dropout : null);
+    }
+
+    /** Forward, with {@code dropout} null for none. */
+    private AttentionResult compute(Tensor q, Tensor k, Tensor v, AttentionMask mask, AttentionDropout dropout) {
         Dims d = Dims.of(q, k, v, mask, options);
         float[] qd = q.data();
         float[] kd = k.data();
@@ -127,21 +162,21 @@ public final class FlashAttention implements Attention {
             Workspace ws = workspace(d);
             for (int u = from; u < to; u++) {
                 int bh = u / d.queryTiles;
-                forwardTile(d, ws, qd, kd, vd, out, lse, bh / d.heads, bh % d.heads, u % d.queryTiles);
+                forwardTile(d, ws, qd, kd, vd, out, lse, bh / d.heads, bh % d.heads, u % d.queryTiles, dropout);
             }
         });
 
         Tensor output = Tensor.fromOp(out, q.shape(), new Tensor[] {q, k, v},
-                gradOut -> backward(d, q, k, v, out, lse, gradOut));
+                gradOut -> backward(d, q, k, v, out, lse, gradOut, dropout));
         return new AttentionResult(output, Tensor.of(lse, d.batch, d.heads, d.queries));
     }
 
     // ---------------------------------------------------------------------------------------------
     // Forward
 
-    /** Computes the output rows and log-sum-exp of one query tile. */
+    /** Computes the output rows and log-sum-exp of one query tile; {@code dropout} null for none. */
     private static void forwardTile(Dims d, Workspace ws, float[] qd, float[] kd, float[] vd, float[] out,
-                                    float[] lse, int b, int h, int tile) {
+                                    float[] lse, int b, int h, int tile, AttentionDropout dropout) {
         int i0 = tile * d.queryTile;
         int br = Math.min(d.queryTile, d.queries - i0);
         int bh = b * d.heads + h;
@@ -162,6 +197,8 @@ public final class FlashAttention implements Attention {
         float[] alpha = ws.alpha;
         Arrays.fill(m, Float.NEGATIVE_INFINITY);
         Arrays.fill(l, 0);
+        long[] rowKeys = dropout == null ? null : rowKeys(ws, dropout, b, h, i0, br);
+        float keepScale = dropout == null ? 1f : dropout.keepScale();
 
         for (int j0 = 0; j0 < keyEnd; j0 += d.keyTile) {
             int bc = Math.min(d.keyTile, keyEnd - j0);
@@ -176,6 +213,10 @@ public final class FlashAttention implements Attention {
             Tiles.expShifted(s, bc, ld, ws.shift, ws.tileSum, ws.tileLost, null, null, 0f);
             for (int r = 0; r < br; r++) {
                 l[r] = l[r] * alpha[r] + ((double) ws.tileSum[r] - ws.tileLost[r]);
+            }
+            if (dropout != null) {
+                // The sum above is of the undropped P; what goes into O is P ∘ M / (1 − rate).
+                dropTile(s, bc, br, ld, dropout, rowKeys, j0, keepScale);
             }
             // O_i = α·O_i + P·V_j, rows of queries, P read as [Bc, Br'] transposed.
             Tiles.accumulate(s, 1, ld, br, bc, vd, kOff, d.headDim, out, qOff, alpha);
@@ -193,6 +234,38 @@ public final class FlashAttention implements Attention {
                 out[o + c] *= inv;
             }
             lse[lseOff + r] = (float) (m[r] + Math.log(sum));
+        }
+    }
+
+    /**
+     * The {@link AttentionDropout#rowKey}s of queries {@code i0 .. i0 + br} of head (b, h), in the
+     * workspace (allocated on first use with dropout).
+     */
+    private static long[] rowKeys(Workspace ws, AttentionDropout dropout, int b, int h, int i0, int br) {
+        if (ws.rowKeys == null || ws.rowKeys.length < br) {
+            ws.rowKeys = new long[Math.max(br, ws.m.length)];
+        }
+        long[] keys = ws.rowKeys;
+        for (int r = 0; r < br; r++) {
+            keys[r] = dropout.rowKey(b, h, i0 + r);
+        }
+        return keys;
+    }
+
+    /**
+     * {@code s[j][r] ·= M(i0 + r, j0 + j) / (1 − rate)} for keys {@code j < bc} and queries {@code r < br}
+     * of a key-major tile: kept entries scaled by {@code keepScale}, dropped ones zero.
+     */
+    private static void dropTile(float[] s, int bc, int br, int ld, AttentionDropout dropout, long[] rowKeys,
+                                 int j0, float keepScale) {
+        for (int j = 0; j < bc; j++) {
+            int o = j * ld;
+            for (int r = 0; r < br; r++) {
+                float p = s[o + r];
+                if (p != 0f) {
+                    s[o + r] = dropout.keeps(rowKeys[r], j0 + j) ? p * keepScale : 0f;
+                }
+            }
         }
     }
 
@@ -215,12 +288,13 @@ public final class FlashAttention implements Attention {
     // Backward
 
     /** Adds the gradients of q, k and v given {@code dO = gradOut}. */
-    private void backward(Dims d, Tensor q, Tensor k, Tensor v, float[] out, float[] lse, float[] gradOut) {
+    private void backward(Dims d, Tensor q, Tensor k, Tensor v, float[] out, float[] lse, float[] gradOut,
+                          AttentionDropout dropout) {
         // Allocate the gradient arrays here, once, never concurrently inside the parallel loops.
         Grads g = new Grads(q.data(), k.data(), v.data(), gradOut, out, lse,
                 q.requiresGrad() ? q.gradForAccumulation() : null,
                 k.requiresGrad() ? k.gradForAccumulation() : null,
-                v.requiresGrad() ? v.gradForAccumulation() : null);
+                v.requiresGrad() ? v.gradForAccumulation() : null, dropout);
         boolean needKv = g.dk != null || g.dv != null;
         if (d.keys == 0 || d.queries == 0 || (!needKv && g.dq == null)) {
             return;
@@ -285,7 +359,7 @@ public final class FlashAttention implements Attention {
                 }
                 int bh = b * d.heads + h;
                 int qOff = (bh * d.queries + i0) * d.headDim;
-                prepareBackward(d, ws, g, qOff, bh * d.queries + i0, br);
+                prepareBackward(d, ws, g, qOff, bh * d.queries + i0, br, b, h, i0);
                 for (int j0 = jFrom; j0 < tileEnd; j0 += d.keyTile) {
                     backwardTile(d, ws, g, i0, br, qOff, j0, Math.min(d.keyTile, tileEnd - j0), kvOff,
                             g.dv != null, g.dk != null, withDq);
@@ -305,15 +379,22 @@ public final class FlashAttention implements Attention {
         int bh = b * d.heads + h;
         int qOff = (bh * d.queries + i0) * d.headDim;
         int kvOff = d.keyOffset(b, h / d.group);
-        prepareBackward(d, ws, g, qOff, bh * d.queries + i0, br);
+        prepareBackward(d, ws, g, qOff, bh * d.queries + i0, br, b, h, i0);
         for (int j0 = 0; j0 < keyEnd; j0 += d.keyTile) {
             backwardTile(d, ws, g, i0, br, qOff, j0, Math.min(d.keyTile, keyEnd - j0), kvOff, false, false, true);
         }
     }
 
-    /** Packs a query tile for the backward pass: Q·scale and dO transposed, its log-sum-exp and D = rowsum(dO∘O). */
-    private static void prepareBackward(Dims d, Workspace ws, Grads g, int qOff, int lseOff, int br) {
+    /**
+     * Packs a query tile (queries {@code i0 ..} of head (b, h)) for the backward pass: Q·scale and dO
+     * transposed, its log-sum-exp and D = rowsum(dO∘O), and with dropout its rows' mask keys.
+     */
+    private static void prepareBackward(Dims d, Workspace ws, Grads g, int qOff, int lseOff, int br,
+                                        int b, int h, int i0) {
         int ld = d.paddedTile;
+        if (g.dropout != null) {
+            rowKeys(ws, g.dropout, b, h, i0, br);
+        }
         pack(g.q, qOff, br, d.headDim, d.scale, ws.qt, ld);
         pack(g.gradOut, qOff, br, d.headDim, 1f, ws.dot, ld);
         for (int r = 0; r < br; r++) {
@@ -343,10 +424,16 @@ public final class FlashAttention implements Attention {
         if (d.causal) {
             Tiles.maskCausal(s, bc, ld, j0 - d.offset - i0);
         }
-        // P = exp(S − lse) and dS·scale = P∘(dP − D)·scale, in place.
-        Tiles.expShifted(s, bc, ld, ws.lse, null, null, dp, ws.rowD, d.scale);
+        if (g.dropout == null) {
+            // P = exp(S − lse) and dS·scale = P∘(dP − D)·scale, in place.
+            Tiles.expShifted(s, bc, ld, ws.lse, null, null, dp, ws.rowD, d.scale);
+        } else {
+            // P = exp(S − lse); then dS·scale = P∘(dP∘M/(1 − rate) − D)·scale and P̃ = P∘M/(1 − rate).
+            Tiles.expShifted(s, bc, ld, ws.lse, null, null, null, null, 0f);
+            dropBackwardTile(s, dp, bc, br, ld, g.dropout, ws.rowKeys, j0, ws.rowD, d.scale);
+        }
         if (doDv) {
-            Tiles.accumulate(s, ld, 1, bc, br, g.gradOut, qOff, d.headDim, g.dv, kOff, null);   // dV_j += Pᵀ·dO_i
+            Tiles.accumulate(s, ld, 1, bc, br, g.gradOut, qOff, d.headDim, g.dv, kOff, null);   // dV_j += Pᵀ·dO_i (P̃ with dropout)
         }
         if (doDk) {
             Tiles.accumulate(dp, ld, 1, bc, br, g.q, qOff, d.headDim, g.dk, kOff, null);        // dK_j += dSᵀ·Q_i
@@ -356,9 +443,36 @@ public final class FlashAttention implements Attention {
         }
     }
 
-    /** What the backward pass reads and writes. */
+    /**
+     * With dropout, for keys {@code j < bc} and queries {@code r < br} of a key-major tile holding
+     * {@code P} in {@code s} and {@code dP = dO·Vᵀ} in {@code dp}: {@code dp = P∘(dP∘M·keepScale − D)·scale}
+     * (the score gradient, pre-scaled) and {@code s = P∘M·keepScale} (the dropped probabilities, for dV).
+     * Entries with {@code P = 0} (masked, or beyond the tile's queries) get {@code dS = 0}.
+     */
+    private static void dropBackwardTile(float[] s, float[] dp, int bc, int br, int ld, AttentionDropout dropout,
+                                         long[] rowKeys, int j0, float[] rowD, float scale) {
+        float keepScale = dropout.keepScale();
+        for (int j = 0; j < bc; j++) {
+            int o = j * ld;
+            for (int r = 0; r < br; r++) {
+                float p = s[o + r];
+                if (p == 0f) {
+                    dp[o + r] = 0f;
+                    continue;
+                }
+                float mk = dropout.keeps(rowKeys[r], j0 + j) ? keepScale : 0f;
+                dp[o + r] = p * (dp[o + r] * mk - rowD[r]) * scale;
+                s[o + r] = p * mk;
+            }
+            for (int r = br; r < ld; r++) {
+                dp[o + r] = 0f;
+            }
+        }
+    }
+
+    /** What the backward pass reads and writes; {@code dropout} null for none. */
     private record Grads(float[] q, float[] k, float[] v, float[] gradOut, float[] out, float[] lse,
-                         float[] dq, float[] dk, float[] dv) {
+                         float[] dq, float[] dk, float[] dv, AttentionDropout dropout) {
     }
 
     /** Each thread's scratch, kept between calls and grown when a call needs more (see the class comment). */
@@ -403,6 +517,8 @@ public final class FlashAttention implements Attention {
         /** Per query: saved log-sum-exp (+∞ for none) and rowsum(dO∘O). */
         final float[] lse;
         final float[] rowD;
+        /** Per query: the dropout mask's row keys; allocated on the first call with dropout. */
+        long[] rowKeys;
 
         Workspace(int tile, int scores, int ld) {
             qt = new float[tile];

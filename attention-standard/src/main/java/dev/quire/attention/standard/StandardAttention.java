@@ -1,6 +1,7 @@
 package dev.quire.attention.standard;
 
 import dev.quire.api.Attention;
+import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
 import dev.quire.tensor.MatMul;
@@ -30,6 +31,18 @@ import java.util.Arrays;
  * sees no key gets a zero row, a zero output and a log-sum-exp of {@code -Infinity}, and passes no
  * gradient.
  *
+ * <p>Dropout ({@link #forward(Tensor, Tensor, Tensor, AttentionMask, AttentionDropout)} with a rate
+ * above 0): {@code P} is kept as is (the log-sum-exp and the softmax backward need it) and beside it the
+ * dropped probabilities {@code P̃ = P ∘ M / (1 − rate)}, a second {@code [B, H, Tq, Tk]} array, with
+ * {@code M} the mask that {@link AttentionDropout#keeps} defines. Then {@code O = P̃·V} and
+ * <pre>
+ *   dV = P̃ᵀ·dO
+ *   dP̃ = dO·Vᵀ,  dP = dP̃ ∘ M / (1 − rate)
+ *   dS = P ∘ (dP − rowsum(dO ∘ O)) = P̃ ∘ dP̃ − P ∘ rowsum(dO ∘ O)
+ * </pre>
+ * ({@code rowsum(P∘dP) = rowsum(dO∘O)} still, since {@code O = P̃·V}); dQ and dK as above. At rate 0 it
+ * is the undropped path above, unchanged.
+ *
  * <p>Parallel over (batch, head) with {@link Parallel#forRange}; every chunk writes disjoint rows, so
  * results do not depend on the number of threads. Thread-safe: it holds no state.
  */
@@ -41,6 +54,25 @@ public final class StandardAttention implements Attention {
 
     @Override
     public AttentionResult forward(Tensor q, Tensor k, Tensor v, AttentionMask mask) {
+        return compute(q, k, v, mask, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At rate 0 this is {@link #forward(Tensor, Tensor, Tensor, AttentionMask)}; above, it keeps a
+     * second {@code [B, H, Tq, Tk]} array (the dropped probabilities) for the backward pass.
+     */
+    @Override
+    public AttentionResult forward(Tensor q, Tensor k, Tensor v, AttentionMask mask, AttentionDropout dropout) {
+        if (dropout == null) {
+            throw new IllegalArgumentException("attention: dropout must not be null (use AttentionDropout.NONE)");
+        }
+        return compute(q, k, v, mask, dropout.active() ? dropout : null);
+    }
+
+    /** Forward, with {@code dropout} null for none. */
+    private static AttentionResult compute(Tensor q, Tensor k, Tensor v, AttentionMask mask, AttentionDropout dropout) {
         Dims d = Dims.of(q, k, v, mask);
         float scale = (float) (1.0 / Math.sqrt(d.headDim));
         int[] visible = visibleKeys(d, mask);
@@ -51,6 +83,9 @@ public final class StandardAttention implements Attention {
         float[] probs = new float[d.scoreCount()];      // P   [B, H, Tq, Tk]
         float[] out = new float[d.queryCount()];        // O   [B, H, Tq, D]
         float[] lse = new float[d.batch * d.heads * d.queries]; // [B, H, Tq]
+        // P̃ = P ∘ M / (1 − rate)  [B, H, Tq, Tk], or P itself without dropout.
+        float[] dropped = dropout == null ? probs : new float[d.scoreCount()];
+        float keepScale = dropout == null ? 1f : dropout.keepScale();
 
         Parallel.forRange(d.batch * d.heads, (from, to) -> {
             for (int bh = from; bh < to; bh++) {
@@ -62,16 +97,23 @@ public final class StandardAttention implements Attention {
                 // S = Q·Kᵀ  [Tq, D]·[Tk, D]ᵀ -> [Tq, Tk], written where P will live.
                 MatMul.nt(qd, qOff, kd, kvOff, probs, pOff, d.queries, d.headDim, d.keys, false);
                 for (int i = 0; i < d.queries; i++) {
-                    lse[bh * d.queries + i] = softmaxRow(probs, pOff + i * d.keys, d.keys,
-                            visible[b * d.queries + i], scale);
+                    int row = pOff + i * d.keys;
+                    int seen = visible[b * d.queries + i];
+                    lse[bh * d.queries + i] = softmaxRow(probs, row, d.keys, seen, scale);
+                    if (dropout != null) {
+                        long key = dropout.rowKey(b, h, i);
+                        for (int j = 0; j < seen; j++) {
+                            dropped[row + j] = dropout.keeps(key, j) ? probs[row + j] * keepScale : 0f;
+                        }
+                    }
                 }
-                // O = P·V  [Tq, Tk]·[Tk, D] -> [Tq, D]; masked entries of P are zero.
-                MatMul.nn(probs, pOff, vd, kvOff, out, qOff, d.queries, d.keys, d.headDim, false);
+                // O = P̃·V  [Tq, Tk]·[Tk, D] -> [Tq, D]; masked and dropped entries of P̃ are zero.
+                MatMul.nn(dropped, pOff, vd, kvOff, out, qOff, d.queries, d.keys, d.headDim, false);
             }
         });
 
         Tensor output = Tensor.fromOp(out, q.shape(), new Tensor[] {q, k, v},
-                gradOut -> backward(d, scale, q, k, v, probs, out, gradOut));
+                gradOut -> backward(d, scale, q, k, v, probs, dropped, out, gradOut));
         Tensor logSumExp = Tensor.of(lse, d.batch, d.heads, d.queries);
         return new AttentionResult(output, logSumExp);
     }
@@ -106,9 +148,12 @@ public final class StandardAttention implements Attention {
         return (float) (max + Math.log(sum));
     }
 
-    /** Adds the gradients of q, k and v given {@code dO = gradOut}. */
+    /**
+     * Adds the gradients of q, k and v given {@code dO = gradOut}; {@code dropped} is P̃, the dropped
+     * probabilities, or {@code probs} itself without dropout.
+     */
     private static void backward(Dims d, float scale, Tensor q, Tensor k, Tensor v,
-                                 float[] probs, float[] out, float[] gradOut) {
+                                 float[] probs, float[] dropped, float[] out, float[] gradOut) {
         float[] qd = q.data();
         float[] kd = k.data();
         float[] vd = v.data();
@@ -135,8 +180,15 @@ public final class StandardAttention implements Attention {
                         rowDot += gradOut[o + c] * out[o + c];
                     }
                     int r = pOff + i * d.keys;
-                    for (int j = 0; j < d.keys; j++) {
-                        dScores[r + j] = probs[r + j] * (dScores[r + j] - rowDot) * scale;
+                    if (dropped == probs) {
+                        for (int j = 0; j < d.keys; j++) {
+                            dScores[r + j] = probs[r + j] * (dScores[r + j] - rowDot) * scale;
+                        }
+                    } else {
+                        // dS = P̃ ∘ dP̃ − P ∘ rowsum(dO ∘ O)
+                        for (int j = 0; j < d.keys; j++) {
+                            dScores[r + j] = (dropped[r + j] * dScores[r + j] - probs[r + j] * rowDot) * scale;
+                        }
                     }
                 }
                 if (dq != null) {
@@ -160,8 +212,8 @@ public final class StandardAttention implements Attention {
                     int qOff = d.queryOffset(b, h);
                     int pOff = d.scoreOffset(b, h);
                     if (dv != null) {
-                        // dV += Pᵀ·dO  [Tq, Tk]ᵀ·[Tq, D] -> [Tk, D]
-                        MatMul.tn(probs, pOff, gradOut, qOff, dv, kvOff, d.keys, d.queries, d.headDim, true);
+                        // dV += P̃ᵀ·dO  [Tq, Tk]ᵀ·[Tq, D] -> [Tk, D]
+                        MatMul.tn(dropped, pOff, gradOut, qOff, dv, kvOff, d.keys, d.queries, d.headDim, true);
                     }
                     if (dk != null) {
                         // dK += dSᵀ·Q  [Tq, Tk]ᵀ·[Tq, D] -> [Tk, D]
