@@ -31,6 +31,16 @@ public interface Regularizer {
     default void beforeStep(List<Parameter> parameters) {
     }
 
+    /**
+     * Dropout rate on the attention probabilities during training, in {@code [0, 1)}; 0 for none.
+     * The model passes it to {@link Attention#forward(dev.quire.tensor.Tensor, dev.quire.tensor.Tensor,
+     * dev.quire.tensor.Tensor, AttentionMask, AttentionDropout)} with a fresh seed per layer and step
+     * (attention computes the probabilities inside, so an {@link #activation} hook cannot reach them).
+     */
+    default double attentionDropout() {
+        return 0.0;
+    }
+
     /** Label smoothing to use in the cross-entropy, in {@code [0, 1)}; 0 for none. */
     default double labelSmoothing() {
         return 0.0;

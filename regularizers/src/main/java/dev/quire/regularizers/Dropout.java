@@ -12,8 +12,9 @@ import dev.quire.tensor.Tensor;
  * drawn from {@link TrainingContext#random()}, the run's seeded source, so a run is reproducible.
  *
  * <p>Acts on {@link ActivationSite#EMBEDDING}, {@link ActivationSite#ATTENTION_RESIDUAL} and
- * {@link ActivationSite#MLP_RESIDUAL}; not on {@link ActivationSite#ATTENTION_PROBABILITIES}, which the
- * attention SPI does not expose to regularizers yet.
+ * {@link ActivationSite#MLP_RESIDUAL} through {@link #activation}; the attention probabilities are
+ * dropped inside the attention component, at the rate {@link #attentionDropout()} gives, with a mask
+ * that every attention implementation computes identically ({@link dev.quire.api.AttentionDropout}).
  */
 public final class Dropout implements Regularizer {
 
@@ -29,13 +30,18 @@ public final class Dropout implements Regularizer {
         return switch (site) {
             case EMBEDDING -> options.embedding();
             case ATTENTION_RESIDUAL, MLP_RESIDUAL -> options.residual();
-            case ATTENTION_PROBABILITIES -> 0.0;
+            case ATTENTION_PROBABILITIES -> options.attention();
         };
     }
 
     @Override
+    public double attentionDropout() {
+        return options.attention();
+    }
+
+    @Override
     public Tensor activation(ActivationSite site, Tensor x, TrainingContext context) {
-        double p = rate(site);
+        double p = site == ActivationSite.ATTENTION_PROBABILITIES ? 0.0 : rate(site);
         if (!context.training() || p == 0) {
             return x;
         }

@@ -16,7 +16,7 @@ public final class DropoutProvider extends RegularizerProvider<DropoutOptions> {
 
     @Override
     public String description() {
-        return "inverted dropout on embeddings and residual branches, off outside training";
+        return "inverted dropout on embeddings, residual branches and attention probabilities, off outside training";
     }
 
     @Override

@@ -5,8 +5,9 @@
  * <ul>
  *   <li>{@code dropout} ({@link dev.quire.regularizers.Dropout}): inverted dropout on the embeddings and on
  *       the attention and MLP residual branches, off outside training, drawn from the step's random source
- *       (deterministic under the run's seed). Dropout of the attention probabilities is not offered yet: it
- *       needs a change of the {@link dev.quire.api.Attention} SPI.</li>
+ *       (deterministic under the run's seed), and on the attention probabilities through
+ *       {@link dev.quire.api.Regularizer#attentionDropout()}, which the model hands to the attention
+ *       component as an {@link dev.quire.api.AttentionDropout}.</li>
  *   <li>{@code l2} ({@link dev.quire.regularizers.L2Penalty}): weight decay as an L2 term of the loss,
  *       {@code coefficient/2 · Σ w²} over the parameters its name rules select (by default not biases,
  *       norms or embeddings), which is {@code torch.optim}'s coupled {@code weight_decay}. Decoupled weight
