@@ -35,6 +35,8 @@ class ResumeTest {
                 tokenizer: {id: char}
                 model: {layers: 1, heads: 2, width: 32, context: 16, attention: {id: standard}, positional: {id: learned}}
                 optimizer: {id: adamw, lr: 3.0e-3}
+                # dropout everywhere, so the random state the checkpoint carries is exercised
+                regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]
                 schedule: %s
                 stages:
                   - pretrain: {steps: %d, batchSize: 8, evalInterval: 5, evalIterations: 2, checkpointInterval: %d, keepLast: %d}
