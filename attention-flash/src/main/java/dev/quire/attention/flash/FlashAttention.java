@@ -5,6 +5,7 @@ import static dev.quire.attention.flash.Tiles.L;
 import dev.quire.api.Attention;
 import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
+import dev.quire.api.AttentionShape;
 import dev.quire.api.AttentionResult;
 import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
@@ -544,42 +545,11 @@ public final class FlashAttention implements Attention {
                         int queryTiles, int offset, float scale) {
 
         static Dims of(Tensor q, Tensor k, Tensor v, AttentionMask mask, FlashAttentionOptions options) {
-            if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
-                throw new IllegalArgumentException("attention: q, k, v must be [B, H, T, D], got q "
-                        + shape(q) + ", k " + shape(k) + ", v " + shape(v));
-            }
-            if (!Arrays.equals(k.shape(), v.shape())) {
-                throw new IllegalArgumentException("attention: k " + shape(k) + " and v " + shape(v)
-                        + " must have the same shape");
-            }
-            int batch = q.dim(0);
-            int heads = q.dim(1);
-            int kvHeads = k.dim(1);
-            if (k.dim(0) != batch || k.dim(3) != q.dim(3)) {
-                throw new IllegalArgumentException("attention: q " + shape(q) + " and k " + shape(k)
-                        + " must agree on batch (axis 0) and head width (axis 3)");
-            }
-            if (kvHeads == 0 || heads % kvHeads != 0) {
-                throw new IllegalArgumentException("attention: query heads (" + heads
-                        + ") must be a multiple of key/value heads (" + kvHeads + "); q " + shape(q) + ", k " + shape(k));
-            }
-            if (mask == null) {
-                throw new IllegalArgumentException("attention: mask must not be null (use AttentionMask.NONE)");
-            }
-            int keys = k.dim(2);
+            AttentionShape s = AttentionShape.of(q, k, v, mask);
+            int batch = s.batch();
+            int heads = s.heads();
+            int keys = s.keys();
             int[] keyLengths = mask.keyLengths();
-            if (keyLengths != null) {
-                if (keyLengths.length != batch) {
-                    throw new IllegalArgumentException("attention: mask has " + keyLengths.length
-                            + " key lengths for a batch of " + batch);
-                }
-                for (int b = 0; b < batch; b++) {
-                    if (keyLengths[b] > keys) {
-                        throw new IllegalArgumentException("attention: key length " + keyLengths[b] + " of batch element "
-                                + b + " exceeds the " + keys + " keys of k " + shape(k));
-                    }
-                }
-            }
             int queries = q.dim(2);
             int headDim = q.dim(3);
             long outputs = (long) batch * heads * queries * headDim;
@@ -590,7 +560,7 @@ public final class FlashAttention implements Attention {
             int queryTile = Math.min(options.queryTile(), Math.max(1, queries));
             int paddedTile = (queryTile + L - 1) / L * L;
             int queryTiles = (queries + queryTile - 1) / queryTile;
-            return new Dims(batch, heads, kvHeads, heads / kvHeads, queries, keys, headDim, mask.causal(), keyLengths,
+            return new Dims(batch, heads, s.kvHeads(), s.group(), queries, keys, headDim, mask.causal(), keyLengths,
                     queryTile, options.keyTile(), paddedTile, queryTiles, keys - queries,
                     (float) (1.0 / Math.sqrt(headDim)));
         }

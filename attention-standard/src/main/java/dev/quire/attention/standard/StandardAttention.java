@@ -3,6 +3,7 @@ package dev.quire.attention.standard;
 import dev.quire.api.Attention;
 import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
+import dev.quire.api.AttentionShape;
 import dev.quire.api.AttentionResult;
 import dev.quire.tensor.MatMul;
 import dev.quire.tensor.Parallel;
@@ -248,47 +249,13 @@ public final class StandardAttention implements Attention {
     private record Dims(int batch, int heads, int kvHeads, int group, int queries, int keys, int headDim) {
 
         static Dims of(Tensor q, Tensor k, Tensor v, AttentionMask mask) {
-            if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
-                throw new IllegalArgumentException("attention: q, k, v must be [B, H, T, D], got q "
-                        + shape(q) + ", k " + shape(k) + ", v " + shape(v));
-            }
-            if (!Arrays.equals(k.shape(), v.shape())) {
-                throw new IllegalArgumentException("attention: k " + shape(k) + " and v " + shape(v)
-                        + " must have the same shape");
-            }
-            int batch = q.dim(0);
-            int heads = q.dim(1);
-            int kvHeads = k.dim(1);
-            if (k.dim(0) != batch || k.dim(3) != q.dim(3)) {
-                throw new IllegalArgumentException("attention: q " + shape(q) + " and k " + shape(k)
-                        + " must agree on batch (axis 0) and head width (axis 3)");
-            }
-            if (kvHeads == 0 || heads % kvHeads != 0) {
-                throw new IllegalArgumentException("attention: query heads (" + heads
-                        + ") must be a multiple of key/value heads (" + kvHeads + "); q " + shape(q) + ", k " + shape(k));
-            }
-            if (mask == null) {
-                throw new IllegalArgumentException("attention: mask must not be null (use AttentionMask.NONE)");
-            }
-            int[] keyLengths = mask.keyLengths();
-            if (keyLengths != null) {
-                if (keyLengths.length != batch) {
-                    throw new IllegalArgumentException("attention: mask has " + keyLengths.length
-                            + " key lengths for a batch of " + batch);
-                }
-                for (int b = 0; b < batch; b++) {
-                    if (keyLengths[b] > k.dim(2)) {
-                        throw new IllegalArgumentException("attention: key length " + keyLengths[b] + " of batch element "
-                                + b + " exceeds the " + k.dim(2) + " keys of k " + shape(k));
-                    }
-                }
-            }
-            long scores = (long) batch * heads * q.dim(2) * k.dim(2);
+            AttentionShape s = AttentionShape.of(q, k, v, mask);
+            long scores = (long) s.batch() * s.heads() * s.queries() * s.keys();
             if (scores > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("attention: " + scores + " probabilities for q " + shape(q)
                         + " and k " + shape(k) + " do not fit in one array; use a tiled (flash) attention");
             }
-            return new Dims(batch, heads, kvHeads, heads / kvHeads, q.dim(2), k.dim(2), q.dim(3));
+            return new Dims(s.batch(), s.heads(), s.kvHeads(), s.group(), s.queries(), s.keys(), s.headDim());
         }
 
         int scoreCount() {
