@@ -46,10 +46,10 @@ final class CausalSelfAttention implements ParameterSource {
     Tensor forward(Tensor x, KvCache cache, int layer, int start) {
         int batch = x.dim(0);
         int time = x.dim(1);
-        Tensor[] qkv = cAttn.forward(x).split(2, width, width, width); // 3 x [B, T, C]
-        Tensor q = positional.rotate(splitHeads(qkv[0], batch, time), start); // [B, H, T, D]
-        Tensor k = positional.rotate(splitHeads(qkv[1], batch, time), start); // [B, H, T, D]
-        Tensor v = splitHeads(qkv[2], batch, time);                           // [B, H, T, D]
+        Tensor qkv = cAttn.forward(x);                                        // [B, T, 3C]
+        Tensor q = positional.rotate(Heads.split(qkv, 0, batch, time, heads), start); // [B, H, T, D]
+        Tensor k = positional.rotate(Heads.split(qkv, 1, batch, time, heads), start); // [B, H, T, D]
+        Tensor v = Heads.split(qkv, 2, batch, time, heads);                           // [B, H, T, D]
         if (cache != null) {
             if (Grad.enabled()) {
                 throw new IllegalStateException("a key/value cache is for inference: run under Grad.disabled()");
@@ -60,13 +60,8 @@ final class CausalSelfAttention implements ParameterSource {
         }
         // Causal with the queries as the last T positions: also right when decoding after a cache.
         Tensor y = attention.forward(q, k, v, AttentionMask.CAUSAL).output(); // [B, H, T, D]
-        y = y.permute(0, 2, 1, 3).reshape(batch, time, width);              // [B, T, C], heads side by side
+        y = Heads.merge(y);                                                  // [B, T, C], heads side by side
         return cProj.forward(y);                                             // [B, T, C]
-    }
-
-    /** {@code [B, T, C] -> [B, H, T, D]}: one sequence of D-wide rows per head. */
-    private Tensor splitHeads(Tensor x, int batch, int time) {
-        return x.reshape(batch, time, heads, width / heads).permute(0, 2, 1, 3);
     }
 
     @Override

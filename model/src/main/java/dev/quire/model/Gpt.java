@@ -9,6 +9,7 @@ import dev.quire.api.PositionalEncoding;
 import dev.quire.api.PositionalLayer;
 import dev.quire.api.Regularizer;
 import dev.quire.api.TrainingContext;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,11 @@ public final class Gpt implements LanguageModel {
     private final Tensor lmHead;          // [V, C], or null when tied to wte
     private final Hooks hooks;
     private final List<Parameter> parameters;
+    /** Data arrays of the activations of {@link #loss}, reused from one call to the next. */
+    private final Arena arena = new Arena();
+    /** Whether the last {@link #loss} recorded a graph, and the thread's backward passes at that time. */
+    private boolean arenaGraph;
+    private long arenaBackwardPasses;
 
     /**
      * Builds a model with nanoGPT's initialization: every linear and embedding weight from
@@ -160,6 +166,12 @@ public final class Gpt implements LanguageModel {
      * @param targets        the token that should follow each input, {@code [batch, time]}
      * @param labelSmoothing in {@code [0, 1)}; PyTorch's {@code label_smoothing}
      * @return a scalar with autograd history when grad is enabled
+     *
+     * <p>The activations inside (what the hooks and the attention see) are computed in an {@link Arena}
+     * owned by this model: the next call reuses their arrays once this loss's {@code backward()} has run
+     * (or at once when no graph was recorded). Keep no reference to them across calls; the returned
+     * scalar itself is never reused. Differentiate a loss before computing the next one, or sum several
+     * losses before one backward pass (then nothing is reused): both are fine.
      */
     public Tensor loss(int[] tokens, int[] targets, int batch, int time, TrainingContext context, float labelSmoothing) {
         if (targets.length != tokens.length) {
@@ -172,8 +184,18 @@ public final class Gpt implements LanguageModel {
                         + " is outside the vocabulary [0, " + config.vocabSize() + ") and is not " + IGNORE_INDEX);
             }
         }
-        Tensor logits = logits(tokens, batch, time, context);                    // [B, T, V]
-        return logits.crossEntropy(targets, IGNORE_INDEX, labelSmoothing);       // []
+        // The activations live in the arena: a step reuses the arrays of the step before (whose backward
+        // pass is done by then), so training allocates little and the heap stays near one step's worth.
+        // If the previous loss's graph has not been differentiated yet (several losses summed before one
+        // backward pass), its arrays are left alone.
+        boolean recycle = !arenaGraph || Arena.backwardPasses() != arenaBackwardPasses;
+        try (var scope = arena.open(recycle)) {
+            Tensor logits = logits(tokens, batch, time, context);                // [B, T, V]
+            Tensor loss = logits.crossEntropy(targets, IGNORE_INDEX, labelSmoothing); // [] (too small for the arena)
+            arenaGraph = loss.requiresGrad();
+            arenaBackwardPasses = Arena.backwardPasses();
+            return loss;
+        }
     }
 
     /** A key/value cache for {@link #logits(int[], int, int, TrainingContext, KvCache, boolean)}. */

@@ -67,7 +67,7 @@ final class ElementwiseOps {
         int rows = lastDim == 0 ? 0 : size / lastDim;
         Operand oa = new Operand(a.shape, outShape, rows, lastDim);
         Operand ob = new Operand(b.shape, outShape, rows, lastDim);
-        float[] out = new float[size];
+        float[] out = Arena.uninitialized(size);
         float[] ad = a.data, bd = b.data;
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, lastDim)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -149,7 +149,7 @@ final class ElementwiseOps {
 
     static Tensor addScalar(Tensor a, float s) {
         float[] x = a.data;
-        float[] out = new float[x.length];
+        float[] out = Arena.uninitialized(x.length);
         Parallel.forRange(x.length, GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) out[i] = x[i] + s;
         });
@@ -158,7 +158,7 @@ final class ElementwiseOps {
 
     static Tensor mulScalar(Tensor a, float s) {
         float[] x = a.data;
-        float[] out = new float[x.length];
+        float[] out = Arena.uninitialized(x.length);
         Parallel.forRange(x.length, GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) out[i] = x[i] * s;
         });
@@ -178,7 +178,7 @@ final class ElementwiseOps {
 
     static Tensor unary(Unary op, Tensor a, float p) {
         float[] x = a.data;
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         Parallel.forRange(x.length, GRAIN, (i0, i1) -> {
             switch (op) {
                 case EXP -> { for (int i = i0; i < i1; i++) y[i] = (float) Math.exp(x[i]); }

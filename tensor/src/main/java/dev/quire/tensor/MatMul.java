@@ -2,6 +2,7 @@ package dev.quire.tensor;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,9 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Parallel} by column panels (or row tiles when there are few panels); small ones stay on the
  * calling thread, where hand-off would cost more than it saves.
  *
+ * <p>Paths by shape: panels two vectors wide or less (a head of width 32, the 65th column of a
+ * 65-wide head) use a 6 × 2L tile written to C through masks; the nt form with one or two rows of A
+ * (decoding one token) takes dot products along B's rows ({@link #GEMV_ROWS}) instead of packing all of B.
+ *
  * <p>Determinism: every C element is a single chain {@code c = fma(a[i, p], b[p, j], c)} over p in
  * increasing order, starting from 0 (or from C's old value when accumulating), whatever the path (full
- * tile, edge tile, any split over threads). Results are bit-identical across thread counts and runs.
+ * tile, edge tile, narrow tile, any split over threads), except the few-row nt path, whose fixed order is
+ * L lane-wise chains added in lane order. The path depends on the shape only, so results are
+ * bit-identical across thread counts and runs.
  */
 public final class MatMul {
 
@@ -35,6 +42,14 @@ public final class MatMul {
     static final int NR = 4 * L;
     /** Depth of a k block: a KC × NR panel of B (128 KiB) stays in L2 while all rows of A stream past. */
     static final int KC = 256;
+    /** Panels at most this wide (two vectors) use the narrow 6 × 2L tile. */
+    static final int NARROW = 2 * L;
+    /**
+     * At most this many rows of A in the nt form (one token at a time through a linear layer, a decoding
+     * query against cached keys): dot products along B's contiguous rows instead of a transposing copy of
+     * all of B into panels, which for a single row cost many times the multiply itself.
+     */
+    static final int GEMV_ROWS = 2;
     /** Below this many multiply-adds (m·n·k) the caller does all the work itself. */
     static final long PARALLEL_MIN_WORK = 1L << 20;
 
@@ -89,6 +104,10 @@ public final class MatMul {
             }
             return;
         }
+        if (f == Form.NT && m <= GEMV_ROWS) {
+            gemvNt(a, aOff, b, bOff, c, cOff, m, k, n, acc);
+            return;
+        }
         int panels = (n + NR - 1) / NR;
         int rowTiles = (m + MR - 1) / MR;
         int threads = Parallel.threads();
@@ -136,14 +155,24 @@ public final class MatMul {
             for (int p = p0; p < p1; p++) {
                 int j0 = p * NR;
                 int nw = Math.min(NR, n - j0); // width of this panel (< NR at the ragged right edge)
+                boolean narrow = nw <= NARROW;
                 float[] bp;
                 int bo, ldb;
-                if (f != Form.NT && nw == NR && fewRows) {
+                if (narrow && f != Form.NT && nw == NARROW) {
+                    bp = b;                    // B panel [kc, 2L] read in place
+                    bo = bOff + k0 * n + j0;
+                    ldb = n;
+                } else if (narrow) {
+                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack, NARROW);
+                    bp = bPack;
+                    bo = 0;
+                    ldb = NARROW;
+                } else if (f != Form.NT && nw == NR && fewRows) {
                     bp = b;                    // B panel [kc, NR] read in place
                     bo = bOff + k0 * n + j0;
                     ldb = n;
                 } else {
-                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack);
+                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack, NR);
                     bp = bPack;
                     bo = 0;
                     ldb = NR;
@@ -175,7 +204,12 @@ public final class MatMul {
                             a3 = ar0 + Math.min(3, last) * rowStep, a4 = ar0 + Math.min(4, last) * rowStep,
                             a5 = ar0 + Math.min(5, last) * rowStep;
                     int co = cOff + i * n + j0;
-                    if (mr == MR && nw == NR) {
+                    if (narrow) {
+                        // At most two vectors wide (a head of width 32, the ragged edge of a 65-wide
+                        // head): a 6 x 2L tile written straight to C, masked, instead of a 6 x 4L
+                        // tile mostly of padding through the scratch copy.
+                        kernelNarrow(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, c, co, n, kc, load, mr, nw);
+                    } else if (mr == MR && nw == NR) {
                         kernel(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, c, co, n, kc, load);
                     } else {
                         // Edge tile: the same kernel on a scratch copy of C's valid part.
@@ -215,25 +249,25 @@ public final class MatMul {
         }
     }
 
-    /** Copies B's k rows [k0, k0+kc) × columns [j0, j0+nw) into {@code pack[kc][NR]}, zero-padded. */
+    /** Copies B's k rows [k0, k0+kc) × columns [j0, j0+nw) into {@code pack[kc][w]}, zero-padded to w. */
     private static void packB(Form f, float[] b, int bOff, int k, int n, int k0, int kc, int j0, int nw,
-                                  float[] pack) {
+                                  float[] pack, int w) {
         if (f == Form.NT) {
             // B is [n, k]: column j of the panel is row j0 + j of B (contiguous along k).
             for (int j = 0; j < nw; j++) {
                 int src = bOff + (j0 + j) * k + k0;
                 for (int kk = 0; kk < kc; kk++) {
-                    pack[kk * NR + j] = b[src + kk];
+                    pack[kk * w + j] = b[src + kk];
                 }
             }
         } else {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(b, bOff + (k0 + kk) * n + j0, pack, kk * NR, nw);
+                System.arraycopy(b, bOff + (k0 + kk) * n + j0, pack, kk * w, nw);
             }
         }
-        if (nw < NR) {
+        if (nw < w) {
             for (int kk = 0; kk < kc; kk++) {
-                Arrays.fill(pack, kk * NR + nw, kk * NR + NR, 0f);
+                Arrays.fill(pack, kk * w + nw, kk * w + w, 0f);
             }
         }
     }
@@ -313,5 +347,116 @@ public final class MatMul {
         c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + 1 * L); c32.intoArray(c, co + 3 * ldc + 2 * L); c33.intoArray(c, co + 3 * ldc + 3 * L);
         c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + 1 * L); c42.intoArray(c, co + 4 * ldc + 2 * L); c43.intoArray(c, co + 4 * ldc + 3 * L);
         c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 1 * L); c52.intoArray(c, co + 5 * ldc + 2 * L); c53.intoArray(c, co + 5 * ldc + 3 * L);
+    }
+
+    /**
+     * The narrow register tile: C[6, nw] (+)= A[6, kc] · B[kc, 2L] for {@code nw <= 2L}, 12 vector
+     * accumulators. B is zero-padded (or exactly 2L wide) so lanes past nw only ever hold garbage that is
+     * never stored; C is read and written with masks, and only its first {@code mr} rows are stored. The
+     * same single fma chain per C element, in increasing k, as {@link #kernel}.
+     */
+    private static void kernelNarrow(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aks,
+                                     float[] b, int bo, int ldb, float[] c, int co, int ldc, int kc, boolean load,
+                                     int mr, int nw) {
+        VectorMask<Float> m0 = S.indexInRange(0, nw), m1 = S.indexInRange(L, nw);
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load) {
+            // Rows past mr repeat the last valid row's offset (a1..a5 do the same): loaded, never stored.
+            int r1 = co + Math.min(1, mr - 1) * ldc, r2 = co + Math.min(2, mr - 1) * ldc,
+                    r3 = co + Math.min(3, mr - 1) * ldc, r4 = co + Math.min(4, mr - 1) * ldc,
+                    r5 = co + Math.min(5, mr - 1) * ldc;
+            c00 = FloatVector.fromArray(S, c, co, m0); c01 = FloatVector.fromArray(S, c, co + L, m1);
+            c10 = FloatVector.fromArray(S, c, r1, m0); c11 = FloatVector.fromArray(S, c, r1 + L, m1);
+            c20 = FloatVector.fromArray(S, c, r2, m0); c21 = FloatVector.fromArray(S, c, r2 + L, m1);
+            c30 = FloatVector.fromArray(S, c, r3, m0); c31 = FloatVector.fromArray(S, c, r3 + L, m1);
+            c40 = FloatVector.fromArray(S, c, r4, m0); c41 = FloatVector.fromArray(S, c, r4 + L, m1);
+            c50 = FloatVector.fromArray(S, c, r5, m0); c51 = FloatVector.fromArray(S, c, r5 + L, m1);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z;
+            c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bo + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            int ak = kk * aks;
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[a0 + ak]); c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + ak]); c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + ak]); c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + ak]); c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + ak]); c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + ak]); c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(c, co, m0); c01.intoArray(c, co + L, m1);
+        if (mr > 1) { c10.intoArray(c, co + ldc, m0); c11.intoArray(c, co + ldc + L, m1); }
+        if (mr > 2) { c20.intoArray(c, co + 2 * ldc, m0); c21.intoArray(c, co + 2 * ldc + L, m1); }
+        if (mr > 3) { c30.intoArray(c, co + 3 * ldc, m0); c31.intoArray(c, co + 3 * ldc + L, m1); }
+        if (mr > 4) { c40.intoArray(c, co + 4 * ldc, m0); c41.intoArray(c, co + 4 * ldc + L, m1); }
+        if (mr > 5) { c50.intoArray(c, co + 5 * ldc, m0); c51.intoArray(c, co + 5 * ldc + L, m1); }
+    }
+
+    /**
+     * {@code C[m, n] (+)= A[m, k] · B[n, k]ᵀ} for a few rows of A, as dot products of contiguous rows:
+     * each C element is the sum of {@code L} lane-wise fma chains over k (in increasing k), the lanes then
+     * added in lane order, plus C's old value when accumulating. A fixed order whatever the threads, but a
+     * different rounding from the tiled path (both are accurate to float rounding of a dot product).
+     * Columns of C are split over threads when there is enough work.
+     */
+    private static void gemvNt(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               int m, int k, int n, boolean acc) {
+        if ((long) m * n * k < PARALLEL_MIN_WORK || Parallel.threads() == 1) {
+            gemvNtColumns(a, aOff, b, bOff, c, cOff, m, k, n, acc, 0, n);
+        } else {
+            int groups = (n + 3) / 4;
+            Parallel.forRange(groups, Math.max(1, (int) (PARALLEL_MIN_WORK / 4 / Math.max(1L, (long) m * k))), (g0, g1) ->
+                    gemvNtColumns(a, aOff, b, bOff, c, cOff, m, k, n, acc, g0 * 4, Math.min(n, g1 * 4)));
+        }
+    }
+
+    private static void gemvNtColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                      int m, int k, int n, boolean acc, int j0, int j1) {
+        int kMain = k - k % L;
+        VectorMask<Float> tail = S.indexInRange(kMain, k);
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * k;
+            int j = j0;
+            for (; j + 4 <= j1; j += 4) {
+                int b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < kMain; p += L) {
+                    FloatVector av = FloatVector.fromArray(S, a, ai + p);
+                    s0 = av.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                    s1 = av.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+                    s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+                    s3 = av.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+                }
+                if (kMain < k) {
+                    FloatVector av = FloatVector.fromArray(S, a, ai + kMain, tail);
+                    s0 = av.fma(FloatVector.fromArray(S, b, b0 + kMain, tail), s0);
+                    s1 = av.fma(FloatVector.fromArray(S, b, b1 + kMain, tail), s1);
+                    s2 = av.fma(FloatVector.fromArray(S, b, b2 + kMain, tail), s2);
+                    s3 = av.fma(FloatVector.fromArray(S, b, b3 + kMain, tail), s3);
+                }
+                int ci = cOff + i * n + j;
+                c[ci] = (acc ? c[ci] : 0f) + VectorMath.laneSum(s0);
+                c[ci + 1] = (acc ? c[ci + 1] : 0f) + VectorMath.laneSum(s1);
+                c[ci + 2] = (acc ? c[ci + 2] : 0f) + VectorMath.laneSum(s2);
+                c[ci + 3] = (acc ? c[ci + 3] : 0f) + VectorMath.laneSum(s3);
+            }
+            for (; j < j1; j++) {
+                int b0 = bOff + j * k;
+                FloatVector s0 = FloatVector.zero(S);
+                for (int p = 0; p < kMain; p += L) {
+                    s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                }
+                if (kMain < k) {
+                    s0 = FloatVector.fromArray(S, a, ai + kMain, tail).fma(FloatVector.fromArray(S, b, b0 + kMain, tail), s0);
+                }
+                int ci = cOff + i * n + j;
+                c[ci] = (acc ? c[ci] : 0f) + VectorMath.laneSum(s0);
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ final class MatMulOps {
         int[] aIndex = matrixIndex(aBatch, batch), bIndex = matrixIndex(bBatch, batch);
         int aMat = m * k, bMat = k * n, cMat = m * n;
         float[] ad = a.data, bd = b.data;
-        float[] out = new float[batches * cMat];
+        float[] out = Arena.uninitialized(batches * cMat);
         // [batch..., M, K] @ [batch..., K, N]: one kernel call per matrix; small matrices (attention
         // heads) are spread over threads by batch, a single large one parallelizes inside the kernel.
         Parallel.forRange(batches, (b0, b1) -> {
@@ -80,7 +80,7 @@ final class MatMulOps {
     private static Tensor sharedRight(Tensor a, Tensor b, boolean transposedB, int[] aBatch, int m, int k, int n) {
         int rows = Shapes.size(aBatch) * m;
         float[] ad = a.data, bd = b.data;
-        float[] out = new float[rows * n];
+        float[] out = Arena.uninitialized(rows * n);
         if (transposedB) {
             MatMul.nt(ad, 0, bd, 0, out, 0, rows, k, n, false);
         } else {
@@ -159,7 +159,7 @@ final class MatMulOps {
         }
         int rows = in == 0 ? 0 : x.size() / in;
         float[] xd = x.data, wd = weight.data;
-        float[] out = new float[rows * outF];
+        float[] out = Arena.uninitialized(rows * outF);
         if (bias != null) {
             // Start every row of C at the bias, then C += x · Wᵀ: the bias costs no extra pass.
             float[] bd = bias.data;

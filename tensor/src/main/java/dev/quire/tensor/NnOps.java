@@ -24,12 +24,12 @@ final class NnOps {
         int outer = Shapes.prod(a.shape, 0, ax), d = a.shape[ax], inner = Shapes.prod(a.shape, ax + 1, a.rank());
         int rows = outer * inner;
         float[] x = a.data;
-        float[] y = new float[x.length];
         int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, d) / 4);
         if (inner == 1) {
             // The usual case (last axis): contiguous rows, vectorized.
             return softmaxLastAxis(a, d, rows, grain, log);
         }
+        float[] y = Arena.uninitialized(x.length);
         Parallel.forRange(rows, grain, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = (r / inner) * d * inner + r % inner; // element j of this row: base + j * inner
@@ -83,7 +83,7 @@ final class NnOps {
     /** Softmax / log-softmax over contiguous rows {@code [rows, d]}. */
     private static Tensor softmaxLastAxis(Tensor a, int d, int rows, int grain, boolean log) {
         float[] x = a.data;
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         Parallel.forRange(rows, grain, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = r * d;
@@ -136,7 +136,7 @@ final class NnOps {
         float[] x = a.data;
         float[] w = weight == null ? null : weight.data;
         float[] b = bias == null ? null : bias.data;
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         float[] mean = new float[rows], rstd = new float[rows]; // saved for the backward pass
         int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, c) / 4);
         Parallel.forRange(rows, grain, (r0, r1) -> {
@@ -159,18 +159,12 @@ final class NnOps {
                 float[] gw = needW ? weight.gradForAccumulation() : null;
                 float[] gb = needB ? bias.gradForAccumulation() : null;
                 // Column sums over rows, rows in order; columns split over threads (disjoint outputs).
-                Parallel.forRange(c, Math.max(16, (1 << 16) / Math.max(1, rows)), (c0, c1) -> {
-                    for (int r = 0; r < rows; r++) {
-                        int base = r * c;
-                        float mu = mean[r], rs = rstd[r];
-                        if (gw != null) {
-                            for (int j = c0; j < c1; j++) gw[j] += g[base + j] * ((x[base + j] - mu) * rs);
-                        }
-                        if (gb != null) {
-                            for (int j = c0; j < c1; j++) gb[j] += g[base + j];
-                        }
-                    }
-                });
+                // Chunks are whole vectors of columns so every column goes through the same (vector) arithmetic.
+                int lanes = VectorMath.F.length();
+                int vectors = (c + lanes - 1) / lanes;
+                Parallel.forRange(vectors, Math.max(1, (1 << 16) / Math.max(1, rows) / lanes), (v0, v1) ->
+                        VectorMath.layerNormParamGrads(x, g, gw, gb, mean, rstd, rows, c, v0 * lanes,
+                                Math.min(c, v1 * lanes)));
             }
         });
     }
@@ -180,7 +174,7 @@ final class NnOps {
 
     static Tensor gelu(Tensor a, Tensor.Gelu approximation) {
         float[] x = a.data;
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         boolean exact = approximation == Tensor.Gelu.EXACT;
         int grain = ElementwiseOps.GRAIN / 4;
         Parallel.forRange(x.length, grain, (i0, i1) -> VectorMath.gelu(x, y, i0, i1, exact));
@@ -192,7 +186,7 @@ final class NnOps {
 
     static Tensor relu(Tensor a) {
         float[] x = a.data;
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         Parallel.forRange(x.length, ElementwiseOps.GRAIN, (i0, i1) -> {
             for (int i = i0; i < i1; i++) y[i] = Math.max(x[i], 0f);
         });
@@ -234,7 +228,7 @@ final class NnOps {
             }
         }
         float[] x = a.data;
-        float[] y = new float[n];
+        float[] y = Arena.uninitialized(n);
         for (int i = 0; i < n; i++) y[i] = hit[i] ? value : x[i];
         return Tensor.result(y, a.shape.clone(), a, g -> {
             float[] ga = a.gradForAccumulation();
@@ -250,7 +244,8 @@ final class NnOps {
         int shift = tk - tq; // query i sees keys 0 .. i + shift (queries appended after a key/value cache)
         int rows = tk == 0 ? 0 : a.size() / tk;
         float[] x = a.data;
-        float[] y = x.clone();
+        float[] y = Arena.uninitialized(x.length);
+        System.arraycopy(x, 0, y, 0, x.length);
         Parallel.forRange(rows, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, tk)), (r0, r1) -> {
             for (int row = r0; row < r1; row++) {
                 int q = row % tq;
@@ -366,7 +361,7 @@ final class NnOps {
             }
         }
         float[] w = weight.data;
-        float[] out = new float[ids.length * c];
+        float[] out = Arena.uninitialized(ids.length * c);
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(w, ids[i] * c, out, i * c, c);
         }
@@ -389,12 +384,12 @@ final class NnOps {
             return a;
         }
         float[] x = a.data;
-        float[] scale = new float[x.length]; // 0 for dropped, 1/(1-p) for kept
+        float[] scale = Arena.uninitialized(x.length); // 0 for dropped, 1/(1-p) for kept
         float keep = p == 1f ? 0f : 1f / (1f - p);
         for (int i = 0; i < x.length; i++) {
             scale[i] = rng.nextFloat() < p ? 0f : keep;
         }
-        float[] y = new float[x.length];
+        float[] y = Arena.uninitialized(x.length);
         for (int i = 0; i < x.length; i++) y[i] = x[i] * scale[i];
         return Tensor.result(y, a.shape.clone(), a, g -> {
             float[] ga = a.gradForAccumulation();

@@ -55,7 +55,7 @@ final class ReduceOps {
         // View as [outer, d, inner]; out[o, i] = Σ_j x[o, j, i], j ascending.
         int outer = Shapes.prod(a.shape, 0, ax), d = a.shape[ax], inner = Shapes.prod(a.shape, ax + 1, a.rank());
         float[] x = a.data;
-        float[] out = new float[outer * inner];
+        float[] out = Arena.zeroed(outer * inner);
         float scale = mean ? 1f / d : 1f;
         Parallel.forRange(outer, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, d * inner)), (o0, o1) -> {
             for (int o = o0; o < o1; o++) {

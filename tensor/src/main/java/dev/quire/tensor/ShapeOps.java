@@ -68,7 +68,7 @@ final class ShapeOps {
         }
         int[] outShape = new int[r];
         for (int i = 0; i < r; i++) outShape[i] = a.shape[perm[i]];
-        float[] out = new float[a.size()];
+        float[] out = Arena.uninitialized(a.size());
         permuteInto(a.data, a.shape, perm, out, false);
         int[] inverse = new int[r];
         for (int i = 0; i < r; i++) inverse[perm[i]] = i;
@@ -143,7 +143,7 @@ final class ShapeOps {
         int len = end - start;
         int[] outShape = a.shape.clone();
         outShape[ax] = len;
-        float[] out = new float[outer * len * inner];
+        float[] out = Arena.uninitialized(outer * len * inner);
         float[] x = a.data;
         // [outer, d, inner] -> [outer, len, inner]: one contiguous run of len * inner per outer index.
         int run = len * inner;
@@ -215,7 +215,7 @@ final class ShapeOps {
         int[] outShape = first.clone();
         outShape[ax] = total;
         int totalLen = total;
-        float[] out = new float[outer * total * inner];
+        float[] out = Arena.uninitialized(outer * total * inner);
         int[] startOf = new int[parts.length];
         int start = 0;
         for (int i = 0; i < parts.length; i++) {

@@ -200,7 +200,7 @@ public final class Tensor {
     public float[] gradForAccumulation() {
         float[] g = grad;
         if (g == null) {
-            g = new float[data.length];
+            g = GradPool.zeroed(data.length);
             grad = g;
         }
         return g;
@@ -266,8 +266,12 @@ public final class Tensor {
             t.grad = null; // release intermediate gradients (and make a second backward() start clean)
             if (g != null) {
                 t.backward.accumulate(g);
+                // Nothing else holds an intermediate's gradient (closures only read it while they run):
+                // its array serves a gradient further down the graph, or in the next backward pass.
+                GradPool.release(g);
             }
         }
+        Arena.backwardDone();
     }
 
     /** Post-order of the graph below root (inputs before results), restricted to tensors requiring grad. */

@@ -67,9 +67,9 @@ final class VectorMath {
 
     /** Sum of the lanes in lane order (a fixed order, unlike {@code reduceLanes(ADD)}). */
     static float laneSum(FloatVector v) {
-        float[] lanes = v.toArray();
+        // lane(i) per lane (an extract once compiled) rather than toArray(), which allocated an array per call.
         float s = 0f;
-        for (float x : lanes) s += x;
+        for (int i = 0; i < F.length(); i++) s += v.lane(i);
         return s;
     }
 
@@ -77,38 +77,10 @@ final class VectorMath {
     // GELU, in float lanes. Kept in small methods: the Vector API is only fast when C2 inlines every
     // vector call, and a large loop body exceeds its inlining budget (calls then run out of line, slowly).
 
-    /** Numerical Recipes' erfc fit: erfc(z) = t·exp(-z² + P(t)), t = 1/(1 + |z|/2), relative error < 1.2e-7. */
-    private static FloatVector erfcPoly(FloatVector t) {
-        FloatVector h = FloatVector.broadcast(F, 0.17087277f);
-        h = h.fma(t, FloatVector.broadcast(F, -0.82215223f));
-        h = h.fma(t, FloatVector.broadcast(F, 1.48851587f));
-        h = h.fma(t, FloatVector.broadcast(F, -1.13520398f));
-        h = h.fma(t, FloatVector.broadcast(F, 0.27886807f));
-        h = h.fma(t, FloatVector.broadcast(F, -0.18628806f));
-        h = h.fma(t, FloatVector.broadcast(F, 0.09678418f));
-        h = h.fma(t, FloatVector.broadcast(F, 0.37409196f));
-        h = h.fma(t, FloatVector.broadcast(F, 1.00002368f));
-        return h.fma(t, FloatVector.broadcast(F, -1.26551223f));
-    }
-
-    /**
-     * e^{-x²/2}, accurate to a few float ulp even for large |x|: x²/2 is split exactly into hi + lo
-     * (hi = x·x/2 rounded, lo its rounding error from an fma), so e^{-hi} gets an exact argument and
-     * e^{-lo} ≈ 1 - lo. Rounding x²/2 itself would cost up to 2e-6 relative at |x| = 10.
-     */
-    private static FloatVector expHalfSquare(FloatVector x) {
-        FloatVector sq = x.mul(x);
-        FloatVector lo = x.fma(x, sq.neg()).mul(0.5f);
-        return exp(sq.mul(-0.5f)).mul(lo.neg().add(1f));
-    }
-
-    /** Φ(x) = erfc(-x/√2)/2 given e^{-x²/2}. */
-    private static FloatVector normalCdf(FloatVector x, FloatVector eHalfSq) {
-        FloatVector t = FloatVector.broadcast(F, 1f).div(x.abs().fma((float) (0.5 * INV_SQRT_2), 1f));
-        FloatVector r = t.mul(eHalfSq).mul(exp(erfcPoly(t)));              // erfc(|x|/√2)
-        FloatVector half = r.mul(0.5f);
-        return half.neg().add(1f).blend(half, x.compare(VectorOperators.LT, 0f)); // x < 0: Φ = erfc(|x|/√2)/2
-    }
+    // Exact GELU, x Φ(x), with Φ(x) = erfc(-x/√2)/2 and Numerical Recipes' erfc fit:
+    // erfc(z) = t·exp(-z² + P(t)), t = 1/(1 + |z|/2), relative error < 1.2e-7. e^{-x²/2} is computed
+    // accurately even for large |x|: x²/2 is split exactly into hi + lo (lo from an fma), so e^{-hi} gets
+    // an exact argument and e^{-lo} ≈ 1 - lo (rounding x²/2 itself would cost up to 2e-6 at |x| = 10).
 
     /** σ(2u) = (1 + tanh u)/2 with u = √(2/π)(x + c x³); no cancellation for very negative x. */
     private static FloatVector tanhGate(FloatVector x) {
@@ -119,11 +91,7 @@ final class VectorMath {
     /** y[i] = gelu(x[i]) for i in [from, to). */
     static void gelu(float[] x, float[] y, int from, int to, boolean exact) {
         if (exact) {
-            for (int i = from; i < to; i += F.length()) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector v = FloatVector.fromArray(F, x, i, m);
-                v.mul(normalCdf(v, expHalfSquare(v))).intoArray(y, i, m);            // x Φ(x)
-            }
+            geluExact(x, y, from, to);
         } else {
             for (int i = from; i < to; i += F.length()) {
                 VectorMask<Float> m = F.indexInRange(i, to);
@@ -136,13 +104,7 @@ final class VectorMath {
     /** gx[i] += g[i] · gelu'(x[i]) for i in [from, to). */
     static void geluBackward(float[] x, float[] g, float[] gx, int from, int to, boolean exact) {
         if (exact) {
-            for (int i = from; i < to; i += F.length()) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector v = FloatVector.fromArray(F, x, i, m);
-                FloatVector e = expHalfSquare(v);
-                FloatVector d = v.mul(e).fma(FloatVector.broadcast(F, (float) INV_SQRT_2PI), normalCdf(v, e)); // Φ + x φ
-                FloatVector.fromArray(F, g, i, m).fma(d, FloatVector.fromArray(F, gx, i, m)).intoArray(gx, i, m);
-            }
+            geluExactBackward(x, g, gx, from, to);
         } else {
             for (int i = from; i < to; i += F.length()) {
                 VectorMask<Float> m = F.indexInRange(i, to);
@@ -152,6 +114,105 @@ final class VectorMath {
             }
         }
     }
+
+    /*
+     * The exact GELU loops below are expHalfSquare, normalCdf, erfcPoly and exp written out by hand in
+     * the loop body, operation for operation (so the results are bit-identical to those helpers). With
+     * the helpers, the loop exceeded C2's inlining budget: the helpers were compiled out of line, every
+     * vector between them was boxed on the heap, and GELU cost several times the matrix multiplies
+     * around it. Only the Vector API's own (force-inlined) methods are called here.
+     */
+
+    /** y = x Φ(x) over [from, to). */
+    private static void geluExact(float[] x, float[] y, int from, int to) {
+        final FloatVector one = FloatVector.broadcast(F, 1f);
+        final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
+        final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
+                e2 = FloatVector.broadcast(F, 8.3334519073E-3f), e3 = FloatVector.broadcast(F, 4.1665795894E-2f),
+                e4 = FloatVector.broadcast(F, 1.6666665459E-1f), e5 = FloatVector.broadcast(F, 5.0000001201E-1f);
+        final FloatVector p0 = FloatVector.broadcast(F, 0.17087277f), p1 = FloatVector.broadcast(F, -0.82215223f),
+                p2 = FloatVector.broadcast(F, 1.48851587f), p3 = FloatVector.broadcast(F, -1.13520398f),
+                p4 = FloatVector.broadcast(F, 0.27886807f), p5 = FloatVector.broadcast(F, -0.18628806f),
+                p6 = FloatVector.broadcast(F, 0.09678418f), p7 = FloatVector.broadcast(F, 0.37409196f),
+                p8 = FloatVector.broadcast(F, 1.00002368f), p9 = FloatVector.broadcast(F, -1.26551223f);
+        final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
+        for (int i = from; i < to; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(F, x, i, m);
+            // eHalfSq = e^{-x²/2} (expHalfSquare)
+            FloatVector sq = v.mul(v);
+            FloatVector lo = v.fma(v, sq.neg()).mul(0.5f);
+            FloatVector ex = sq.mul(-0.5f).max(-88f).min(88f);
+            FloatVector n = ex.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
+            FloatVector r = n.fma(nLn2Hi, ex);
+            r = n.fma(nLn2Lo, r);
+            FloatVector p = e0.fma(r, e1).fma(r, e2).fma(r, e3).fma(r, e4).fma(r, e5);
+            p = p.fma(r.mul(r), r).add(1f);
+            FloatVector eHalfSq = p.mul(((IntVector) n.convertShape(VectorOperators.F2I, I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).mul(lo.neg().add(1f));
+            // Φ(x) (normalCdf): t = 1/(1 + |x|/(2√2)), erfc(|x|/√2) = t e^{-x²/2} e^{P(t)}
+            FloatVector t = one.div(v.abs().fma(halfInvSqrt2, 1f));
+            FloatVector h = p0.fma(t, p1).fma(t, p2).fma(t, p3).fma(t, p4).fma(t, p5).fma(t, p6).fma(t, p7)
+                    .fma(t, p8).fma(t, p9);
+            FloatVector hc = h.max(-88f).min(88f);
+            FloatVector n2 = hc.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
+            FloatVector r2 = n2.fma(nLn2Hi, hc);
+            r2 = n2.fma(nLn2Lo, r2);
+            FloatVector q = e0.fma(r2, e1).fma(r2, e2).fma(r2, e3).fma(r2, e4).fma(r2, e5);
+            q = q.fma(r2.mul(r2), r2).add(1f);
+            FloatVector erfc = t.mul(eHalfSq).mul(q.mul(((IntVector) n2.convertShape(VectorOperators.F2I, I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()));
+            FloatVector half = erfc.mul(0.5f);
+            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
+            v.mul(cdf).intoArray(y, i, m);
+        }
+    }
+
+    /** gx += g · (Φ(x) + x φ(x)) over [from, to). */
+    private static void geluExactBackward(float[] x, float[] g, float[] gx, int from, int to) {
+        final FloatVector one = FloatVector.broadcast(F, 1f);
+        final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
+        final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
+                e2 = FloatVector.broadcast(F, 8.3334519073E-3f), e3 = FloatVector.broadcast(F, 4.1665795894E-2f),
+                e4 = FloatVector.broadcast(F, 1.6666665459E-1f), e5 = FloatVector.broadcast(F, 5.0000001201E-1f);
+        final FloatVector p0 = FloatVector.broadcast(F, 0.17087277f), p1 = FloatVector.broadcast(F, -0.82215223f),
+                p2 = FloatVector.broadcast(F, 1.48851587f), p3 = FloatVector.broadcast(F, -1.13520398f),
+                p4 = FloatVector.broadcast(F, 0.27886807f), p5 = FloatVector.broadcast(F, -0.18628806f),
+                p6 = FloatVector.broadcast(F, 0.09678418f), p7 = FloatVector.broadcast(F, 0.37409196f),
+                p8 = FloatVector.broadcast(F, 1.00002368f), p9 = FloatVector.broadcast(F, -1.26551223f);
+        final FloatVector invSqrt2Pi = FloatVector.broadcast(F, (float) INV_SQRT_2PI);
+        final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
+        for (int i = from; i < to; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(F, x, i, m);
+            FloatVector sq = v.mul(v);
+            FloatVector lo = v.fma(v, sq.neg()).mul(0.5f);
+            FloatVector ex = sq.mul(-0.5f).max(-88f).min(88f);
+            FloatVector n = ex.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
+            FloatVector r = n.fma(nLn2Hi, ex);
+            r = n.fma(nLn2Lo, r);
+            FloatVector p = e0.fma(r, e1).fma(r, e2).fma(r, e3).fma(r, e4).fma(r, e5);
+            p = p.fma(r.mul(r), r).add(1f);
+            FloatVector eHalfSq = p.mul(((IntVector) n.convertShape(VectorOperators.F2I, I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).mul(lo.neg().add(1f));
+            FloatVector t = one.div(v.abs().fma(halfInvSqrt2, 1f));
+            FloatVector h = p0.fma(t, p1).fma(t, p2).fma(t, p3).fma(t, p4).fma(t, p5).fma(t, p6).fma(t, p7)
+                    .fma(t, p8).fma(t, p9);
+            FloatVector hc = h.max(-88f).min(88f);
+            FloatVector n2 = hc.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
+            FloatVector r2 = n2.fma(nLn2Hi, hc);
+            r2 = n2.fma(nLn2Lo, r2);
+            FloatVector q = e0.fma(r2, e1).fma(r2, e2).fma(r2, e3).fma(r2, e4).fma(r2, e5);
+            q = q.fma(r2.mul(r2), r2).add(1f);
+            FloatVector erfc = t.mul(eHalfSq).mul(q.mul(((IntVector) n2.convertShape(VectorOperators.F2I, I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()));
+            FloatVector half = erfc.mul(0.5f);
+            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
+            FloatVector d = v.mul(eHalfSq).fma(invSqrt2Pi, cdf);                              // Φ + x φ
+            FloatVector.fromArray(F, g, i, m).fma(d, FloatVector.fromArray(F, gx, i, m)).intoArray(gx, i, m);
+        }
+    }
+
 
     /** d/dx [x σ(2u)] = s + x s (1 - s) 2u' with s = σ(2u) and 1 - s = e^{-2u} s (e^{-2u} saturates, never ∞). */
     private static FloatVector tanhGateGrad(FloatVector x) {
@@ -215,6 +276,34 @@ final class VectorMath {
             FloatVector xhat = FloatVector.fromArray(F, x, off + j, m).sub(mu).mul(rs);
             FloatVector d = dn.sub(m1).sub(xhat.mul(m2)).mul(rs);
             d.add(FloatVector.fromArray(F, gx, off + j, m)).intoArray(gx, off + j, m);
+        }
+    }
+
+    /**
+     * Layer norm's parameter gradients for columns {@code [c0, c1)}: {@code gw[j] += Σ_r g[r, j] · xhat[r, j]}
+     * and {@code gb[j] += Σ_r g[r, j]}, rows in order (either array may be null). The product
+     * {@code g · ((x - mean) · rstd)} is rounded exactly as the scalar formula (no fma).
+     */
+    static void layerNormParamGrads(float[] x, float[] g, float[] gw, float[] gb, float[] mean, float[] rstd,
+                                    int rows, int c, int c0, int c1) {
+        for (int j = c0; j < c1; j += F.length()) {
+            VectorMask<Float> m = F.indexInRange(j, c1);
+            if (gw != null) {
+                FloatVector sw = FloatVector.fromArray(F, gw, j, m);
+                for (int r = 0; r < rows; r++) {
+                    int base = r * c + j;
+                    FloatVector xhat = FloatVector.fromArray(F, x, base, m).sub(mean[r]).mul(rstd[r]);
+                    sw = sw.add(FloatVector.fromArray(F, g, base, m).mul(xhat));
+                }
+                sw.intoArray(gw, j, m);
+            }
+            if (gb != null) {
+                FloatVector sb = FloatVector.fromArray(F, gb, j, m);
+                for (int r = 0; r < rows; r++) {
+                    sb = sb.add(FloatVector.fromArray(F, g, r * c + j, m));
+                }
+                sb.intoArray(gb, j, m);
+            }
         }
     }
 
