@@ -39,7 +39,8 @@ final class Block implements ParameterSource {
      * @return {@code [B, T, C]}
      */
     Tensor forward(Tensor x, Hooks hooks, TrainingContext context, KvCache cache, int layer, int start) {
-        Tensor attended = attn.forward(ln1.forward(x), cache, layer, start);                 // [B, T, C]
+        Tensor attended = attn.forward(ln1.forward(x), cache, layer, start,
+                hooks.attentionDropout(context));                                            // [B, T, C]
         x = x.add(hooks.apply(ActivationSite.ATTENTION_RESIDUAL, attended, context));       // [B, T, C]
         Tensor transformed = mlp.forward(ln2.forward(x));                                    // [B, T, C]
         return x.add(hooks.apply(ActivationSite.MLP_RESIDUAL, transformed, context));        // [B, T, C]

@@ -1,6 +1,7 @@
 package dev.quire.model;
 
 import dev.quire.api.Attention;
+import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterSource;
@@ -41,9 +42,10 @@ final class CausalSelfAttention implements ParameterSource {
      * @param cache this layer's keys and values of earlier positions, or null to attend within {@code x} only
      * @param layer index of this layer in the cache
      * @param start absolute position of the first of the {@code T} rows
+     * @param dropout dropout of the attention probabilities ({@link AttentionDropout#NONE} outside training)
      * @return {@code [B, T, C]}
      */
-    Tensor forward(Tensor x, KvCache cache, int layer, int start) {
+    Tensor forward(Tensor x, KvCache cache, int layer, int start, AttentionDropout dropout) {
         int batch = x.dim(0);
         int time = x.dim(1);
         Tensor qkv = cAttn.forward(x);                                        // [B, T, 3C]
@@ -59,7 +61,7 @@ final class CausalSelfAttention implements ParameterSource {
             v = all[1];
         }
         // Causal with the queries as the last T positions: also right when decoding after a cache.
-        Tensor y = attention.forward(q, k, v, AttentionMask.CAUSAL).output(); // [B, H, T, D]
+        Tensor y = attention.forward(q, k, v, AttentionMask.CAUSAL, dropout).output(); // [B, H, T, D]
         y = Heads.merge(y);                                                  // [B, T, C], heads side by side
         return cProj.forward(y);                                             // [B, T, C]
     }

@@ -173,6 +173,28 @@ class GptTest {
     }
 
     @Test
+    void attentionDropoutActsOnlyInTrainingAndFollowsTheSeed() {
+        Regularizer attentionDropout = new Regularizer() {
+            @Override
+            public double attentionDropout() {
+                return 0.5;
+            }
+        };
+        int[] tokens = {1, 2, 3, 4, 5, 6};
+        Gpt dropped = new Gpt(SMALL, Fixtures.attention(), Fixtures.learned(), List.of(attentionDropout), 9);
+        Gpt plain = model(SMALL, 9);
+        // Outside training the rate is ignored: the same numbers as a model without the regularizer.
+        assertThat(dropped.logits(tokens, 1, 6, inference()).data()).containsExactly(plain.logits(tokens, 1, 6, inference()).data());
+        // In training the probabilities are dropped, with masks drawn from the step's random source.
+        float[] first = dropped.logits(tokens, 1, 6, new TrainingContext(true, 0, new Rng(3))).data().clone();
+        float[] again = dropped.logits(tokens, 1, 6, new TrainingContext(true, 0, new Rng(3))).data().clone();
+        float[] other = dropped.logits(tokens, 1, 6, new TrainingContext(true, 0, new Rng(4))).data().clone();
+        assertThat(first).isNotEqualTo(plain.logits(tokens, 1, 6, new TrainingContext(true, 0, new Rng(3))).data());
+        assertThat(again).containsExactly(first);
+        assertThat(other).isNotEqualTo(first);
+    }
+
+    @Test
     void aModelWithSinusoidalPositionsHasNoPositionParameters() {
         Gpt gpt = new Gpt(SMALL, Fixtures.attention(), new SinusoidalPositionalEncoding(10000), List.of(), 1);
         assertThat(gpt.parameters()).extracting(Parameter::name).doesNotContain("transformer.wpe.weight");
