@@ -1,8 +1,11 @@
 package dev.quire.attention.flash;
 
-import static dev.quire.attention.flash.Numerics.maxError;
+import static dev.quire.api.testing.AttentionComparisons.maxError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.api.AttentionMask;
+import dev.quire.api.testing.AttentionComparisons;
+import dev.quire.api.testing.AttentionReference;
 import dev.quire.attention.flash.FlashVersusStandardTest.Case;
 import dev.quire.attention.flash.FlashVersusStandardTest.Run;
 import dev.quire.attention.standard.StandardAttention;
@@ -42,9 +45,9 @@ class FlashAccuracyTest {
 
         SplittableRandom random = new SplittableRandom(seed);
         var qkv = FlashVersusStandardTest.inputs(c, random);
-        float[] gradOut = Numerics.gaussian(random, c.batch() * c.heads() * c.tq() * c.dim());
-        Numerics.Exact exact = Numerics.Exact.of(qkv[0].data(), qkv[1].data(), qkv[2].data(), gradOut, c.batch(),
-                c.heads(), c.kvHeads(), c.tq(), c.tk(), c.dim(), c.causal(), c.keyLengths());
+        float[] gradOut = AttentionComparisons.gaussian(random, c.batch() * c.heads() * c.tq() * c.dim());
+        AttentionReference exact = AttentionReference.of(qkv[0].data(), qkv[1].data(), qkv[2].data(), gradOut, c.batch(),
+                c.heads(), c.kvHeads(), c.tq(), c.tk(), c.dim(), new AttentionMask(c.causal(), c.keyLengths()), null);
 
         check(c, "out", flash.out(), standard.out(), exact.out());
         check(c, "lse", flash.lse(), standard.lse(), exact.lse());

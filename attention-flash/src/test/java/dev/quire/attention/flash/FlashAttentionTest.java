@@ -1,10 +1,10 @@
 package dev.quire.attention.flash;
 
-import static dev.quire.attention.flash.Numerics.assertClose;
-import static dev.quire.attention.flash.Numerics.repeatHeads;
-import static dev.quire.attention.flash.Numerics.sumHeads;
-import static dev.quire.attention.flash.Numerics.toDouble;
-import static dev.quire.attention.flash.Numerics.uniform;
+import static dev.quire.api.testing.AttentionComparisons.assertClose;
+import static dev.quire.api.testing.AttentionComparisons.repeatHeads;
+import static dev.quire.api.testing.AttentionComparisons.sumHeads;
+import static dev.quire.api.testing.AttentionComparisons.toDouble;
+import static dev.quire.api.testing.AttentionComparisons.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,10 +13,8 @@ import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
 import dev.quire.api.ComponentKind;
 import dev.quire.api.ComponentProvider;
-import dev.quire.tensor.Safetensors;
-import dev.quire.tensor.SafetensorsFile;
+import dev.quire.api.testing.AttentionCases;
 import dev.quire.tensor.Tensor;
-import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import org.assertj.core.data.Offset;
@@ -28,19 +26,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Holds {@link FlashAttention} against PyTorch's numbers and against simple cases worked by hand. */
 class FlashAttentionTest {
 
-    private static final int B = 2;
-    private static final int H = 3;
-    private static final int T = 37;
-    private static final int D = 16;
-
-    private static SafetensorsFile reference;
+    private static AttentionCases reference;
 
     private final Attention attention = new FlashAttention();
 
     @BeforeAll
-    static void open() throws Exception {
-        String shared = System.getProperty("quire.shared", "../../shared");
-        reference = Safetensors.open(Path.of(shared, "reference", "attention.safetensors"));
+    static void open() {
+        reference = AttentionCases.load();
     }
 
     /** The fixture with the default tiles and with tiles that cut T = 37 unevenly, under both backward plans. */
@@ -64,54 +56,19 @@ class FlashAttentionTest {
     @ParameterizedTest
     @EnumSource(Variant.class)
     void fullAttentionMatchesPyTorch(Variant variant) {
-        checkAgainstReference(variant.attention(), AttentionMask.NONE, "full");
+        reference.checkFull(variant.attention());
     }
 
     @ParameterizedTest
     @EnumSource(Variant.class)
     void causalAttentionMatchesPyTorch(Variant variant) {
-        checkAgainstReference(variant.attention(), AttentionMask.CAUSAL, "causal");
+        reference.checkCausal(variant.attention());
     }
 
     @ParameterizedTest
     @EnumSource(Variant.class)
     void decodingTheLastFiveQueriesAgainstAllKeysMatchesPyTorch(Variant variant) {
-        // Queries at positions 32..36 against a cache of 37 keys: causal with offset Tk - Tq = 32.
-        Tensor q = Tensor.of(reference.f32("q"), B, H, T, D).slice(2, 32, 37);
-        Tensor k = Tensor.of(reference.f32("k"), B, H, T, D);
-        Tensor v = Tensor.of(reference.f32("v"), B, H, T, D);
-
-        AttentionResult result = variant.attention().forward(q, k, v, AttentionMask.CAUSAL);
-
-        assertThat(result.output().shape()).containsExactly(B, H, 5, D);
-        assertClose(result.output().data(), reference.f64("expected.decode.out"), 1e-5, "decode out");
-        // The log-sum-exp of those queries is that of the same rows of full causal attention.
-        double[] causalLse = reference.f64("expected.causal.lse");
-        double[] expectedLse = new double[B * H * 5];
-        for (int bh = 0; bh < B * H; bh++) {
-            System.arraycopy(causalLse, bh * T + 32, expectedLse, bh * 5, 5);
-        }
-        assertClose(result.logSumExp().data(), expectedLse, 1e-5, "decode lse");
-    }
-
-    private static void checkAgainstReference(Attention attention, AttentionMask mask, String name) {
-        Tensor q = Tensor.parameter(reference.f32("q"), B, H, T, D);
-        Tensor k = Tensor.parameter(reference.f32("k"), B, H, T, D);
-        Tensor v = Tensor.parameter(reference.f32("v"), B, H, T, D);
-        Tensor gradOut = Tensor.of(reference.f32("grad_out"), B, H, T, D);
-
-        AttentionResult result = attention.forward(q, k, v, mask);
-        // d(sum(out ∘ G))/d(out) = G: backpropagates exactly grad_out.
-        result.output().mul(gradOut).sum().backward();
-
-        String prefix = "expected." + name + ".";
-        assertThat(result.output().shape()).containsExactly(B, H, T, D);
-        assertThat(result.logSumExp().shape()).containsExactly(B, H, T);
-        assertClose(result.output().data(), reference.f64(prefix + "out"), 1e-5, name + " out");
-        assertClose(result.logSumExp().data(), reference.f64(prefix + "lse"), 1e-5, name + " lse");
-        assertClose(q.grad(), reference.f64(prefix + "grad_q"), 2e-5, name + " grad q");
-        assertClose(k.grad(), reference.f64(prefix + "grad_k"), 2e-5, name + " grad k");
-        assertClose(v.grad(), reference.f64(prefix + "grad_v"), 2e-5, name + " grad v");
+        reference.checkDecode(variant.attention());
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.quire.attention.flash;
 
-import static dev.quire.attention.flash.Numerics.assertClose;
-import static dev.quire.attention.flash.Numerics.gaussian;
-import static dev.quire.attention.flash.Numerics.maxAbs;
-import static dev.quire.attention.flash.Numerics.toDouble;
+import static dev.quire.api.testing.AttentionComparisons.assertClose;
+import static dev.quire.api.testing.AttentionComparisons.gaussian;
+import static dev.quire.api.testing.AttentionComparisons.maxAbs;
+import static dev.quire.api.testing.AttentionComparisons.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,7 @@ import dev.quire.api.Attention;
 import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
+import dev.quire.api.testing.AttentionCases;
 import dev.quire.attention.flash.FlashVersusStandardTest.Case;
 import dev.quire.attention.standard.StandardAttention;
 import dev.quire.tensor.Parallel;
@@ -203,16 +204,7 @@ class FlashDropoutTest {
     /** Output with {@code q = 0}, random {@code k} and {@code v = I} ({@code D = Tk}, per key/value head). */
     private static float[] identityRun(Attention attention, int batch, int heads, int kvHeads, int tq, int tk,
                                        AttentionMask mask, AttentionDropout dropout) {
-        SplittableRandom random = new SplittableRandom(1);
-        Tensor q = Tensor.zeros(batch, heads, tq, tk);
-        Tensor k = Tensor.of(gaussian(random, batch * kvHeads * tk * tk), batch, kvHeads, tk, tk);
-        float[] identity = new float[batch * kvHeads * tk * tk];
-        for (int bg = 0; bg < batch * kvHeads; bg++) {
-            for (int j = 0; j < tk; j++) {
-                identity[(bg * tk + j) * tk + j] = 1f;
-            }
-        }
-        Tensor v = Tensor.of(identity, batch, kvHeads, tk, tk);
-        return attention.forward(q, k, v, mask, dropout).output().data();
+        float[] keys = gaussian(new SplittableRandom(1), batch * kvHeads * tk * tk);
+        return AttentionCases.identityProbe(attention, batch, heads, kvHeads, tq, tk, mask, dropout, keys);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quire.api.Attention;
 import dev.quire.api.AttentionMask;
+import dev.quire.api.testing.AttentionComparisons;
 import dev.quire.attention.standard.StandardAttention;
 import dev.quire.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -50,10 +51,10 @@ class FlashMemoryTest {
     private static long[] measure(Attention attention, AllocationMeter meter, int tries, long forwardBound, long backwardBound) {
         SplittableRandom random = new SplittableRandom(31);
         int size = H * T * DIM;
-        Tensor q = Tensor.parameter(Numerics.gaussian(random, size), 1, H, T, DIM);
-        Tensor k = Tensor.parameter(Numerics.gaussian(random, size), 1, H, T, DIM);
-        Tensor v = Tensor.parameter(Numerics.gaussian(random, size), 1, H, T, DIM);
-        Tensor gradOut = Tensor.of(Numerics.gaussian(random, size), 1, H, T, DIM);
+        Tensor q = Tensor.parameter(AttentionComparisons.gaussian(random, size), 1, H, T, DIM);
+        Tensor k = Tensor.parameter(AttentionComparisons.gaussian(random, size), 1, H, T, DIM);
+        Tensor v = Tensor.parameter(AttentionComparisons.gaussian(random, size), 1, H, T, DIM);
+        Tensor gradOut = Tensor.of(AttentionComparisons.gaussian(random, size), 1, H, T, DIM);
         long bestForward = Long.MAX_VALUE;
         long bestBackward = Long.MAX_VALUE;
         long deadline = System.nanoTime() + 20_000_000_000L;

@@ -1,9 +1,9 @@
 package dev.quire.attention.flash;
 
-import static dev.quire.attention.flash.Numerics.assertClose;
-import static dev.quire.attention.flash.Numerics.gaussian;
-import static dev.quire.attention.flash.Numerics.maxAbs;
-import static dev.quire.attention.flash.Numerics.toDouble;
+import static dev.quire.api.testing.AttentionComparisons.assertClose;
+import static dev.quire.api.testing.AttentionComparisons.gaussian;
+import static dev.quire.api.testing.AttentionComparisons.maxAbs;
+import static dev.quire.api.testing.AttentionComparisons.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.api.Attention;

@@ -1,11 +1,17 @@
 package dev.quire.attention.standard;
 
+import static dev.quire.api.testing.AttentionComparisons.assertClose;
+import static dev.quire.api.testing.AttentionComparisons.maxAbs;
+import static dev.quire.api.testing.AttentionComparisons.toDouble;
+import static dev.quire.api.testing.AttentionComparisons.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
+import dev.quire.api.testing.AttentionCases;
+import dev.quire.api.testing.AttentionReference;
 import dev.quire.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,10 +62,10 @@ class StandardAttentionDropoutTest {
     @MethodSource("cases")
     void gradientsMatchFiniteDifferencesOfAFloat64Reference(Case c) {
         SplittableRandom random = new SplittableRandom(c.seed);
-        Tensor q = Tensor.parameter(randoms(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
-        Tensor k = Tensor.parameter(randoms(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
-        Tensor v = Tensor.parameter(randoms(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
-        float[] g = randoms(random, c.batch * c.heads * c.tq * c.dim);
+        Tensor q = Tensor.parameter(uniform(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
+        Tensor k = Tensor.parameter(uniform(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
+        Tensor v = Tensor.parameter(uniform(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
+        float[] g = uniform(random, c.batch * c.heads * c.tq * c.dim);
 
         AttentionResult result = attention.forward(q, k, v, c.mask(), c.dropout());
         result.output().mul(Tensor.of(g, c.batch, c.heads, c.tq, c.dim)).sum().backward();
@@ -192,10 +198,10 @@ class StandardAttentionDropoutTest {
     /** Forward (with {@code dropout}, or the four-argument method when null) and backward, inputs from the case's seed. */
     private Run run(Case c, AttentionDropout dropout) {
         SplittableRandom random = new SplittableRandom(c.seed);
-        Tensor q = Tensor.parameter(randoms(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
-        Tensor k = Tensor.parameter(randoms(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
-        Tensor v = Tensor.parameter(randoms(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
-        Tensor g = Tensor.of(randoms(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
+        Tensor q = Tensor.parameter(uniform(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
+        Tensor k = Tensor.parameter(uniform(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
+        Tensor v = Tensor.parameter(uniform(random, c.batch * c.kvHeads * c.tk * c.dim), c.batch, c.kvHeads, c.tk, c.dim);
+        Tensor g = Tensor.of(uniform(random, c.batch * c.heads * c.tq * c.dim), c.batch, c.heads, c.tq, c.dim);
         AttentionResult result = dropout == null ? attention.forward(q, k, v, c.mask())
                 : attention.forward(q, k, v, c.mask(), dropout);
         result.output().mul(g).sum().backward();
@@ -205,72 +211,16 @@ class StandardAttentionDropoutTest {
     /** Output with {@code q = 0}, random {@code k} and {@code v = I} ({@code D = Tk}, per key/value head). */
     static float[] identityRun(StandardAttention attention, int batch, int heads, int kvHeads, int tq, int tk,
                                AttentionMask mask, AttentionDropout dropout) {
-        SplittableRandom random = new SplittableRandom(1);
-        Tensor q = Tensor.zeros(batch, heads, tq, tk);
-        Tensor k = Tensor.of(randoms(random, batch * kvHeads * tk * tk), batch, kvHeads, tk, tk);
-        float[] identity = new float[batch * kvHeads * tk * tk];
-        for (int bg = 0; bg < batch * kvHeads; bg++) {
-            for (int j = 0; j < tk; j++) {
-                identity[(bg * tk + j) * tk + j] = 1f;
-            }
-        }
-        Tensor v = Tensor.of(identity, batch, kvHeads, tk, tk);
-        return attention.forward(q, k, v, mask, dropout).output().data();
+        float[] keys = uniform(new SplittableRandom(1), batch * kvHeads * tk * tk);
+        return AttentionCases.identityProbe(attention, batch, heads, kvHeads, tq, tk, mask, dropout, keys);
     }
 
-    /**
-     * Attention with dropout in float64, row by row, PyTorch's way: {@code out = (softmax(S) ∘ M / (1 − rate))·V}
-     * with the mask from {@link AttentionDropout#keeps(int, int, int, int)}.
-     */
+    /** The float64 reference attention with the case's mask and dropout, forward only (for finite differences). */
     private record Reference(Case c) {
 
         double[] out(double[] q, double[] k, double[] v) {
-            double scale = 1.0 / Math.sqrt(c.dim);
-            int group = c.heads / c.kvHeads;
-            AttentionDropout dropout = c.dropout();
-            double keep = 1.0 / (1.0 - c.rate);
-            double[] out = new double[c.batch * c.heads * c.tq * c.dim];
-            double[] p = new double[c.tk];
-            for (int b = 0; b < c.batch; b++) {
-                for (int h = 0; h < c.heads; h++) {
-                    int qBase = (b * c.heads + h) * c.tq * c.dim;
-                    int kBase = (b * c.kvHeads + h / group) * c.tk * c.dim;
-                    for (int i = 0; i < c.tq; i++) {
-                        int n = c.tk;
-                        if (c.causal) {
-                            n = Math.min(n, c.tk - c.tq + i + 1);
-                        }
-                        if (c.keyLengths != null) {
-                            n = Math.min(n, c.keyLengths[b]);
-                        }
-                        if (n <= 0) {
-                            continue;
-                        }
-                        int qo = qBase + i * c.dim;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int j = 0; j < n; j++) {
-                            double s = 0;
-                            for (int x = 0; x < c.dim; x++) {
-                                s += q[qo + x] * k[kBase + j * c.dim + x];
-                            }
-                            p[j] = s * scale;
-                            max = Math.max(max, p[j]);
-                        }
-                        double sum = 0;
-                        for (int j = 0; j < n; j++) {
-                            p[j] = Math.exp(p[j] - max);
-                            sum += p[j];
-                        }
-                        for (int j = 0; j < n; j++) {
-                            double pd = dropout.keeps(b, h, i, j) ? p[j] / sum * keep : 0;
-                            for (int x = 0; x < c.dim; x++) {
-                                out[qo + x] += pd * v[kBase + j * c.dim + x];
-                            }
-                        }
-                    }
-                }
-            }
-            return out;
+            return AttentionReference.of(q, k, v, null, c.batch, c.heads, c.kvHeads, c.tq, c.tk, c.dim, c.mask(),
+                    c.dropout()).out();
         }
     }
 
@@ -280,44 +230,5 @@ class StandardAttentionDropoutTest {
             s += a[i] * b[i];
         }
         return s;
-    }
-
-    private static double maxAbs(double[] values) {
-        double m = 0;
-        for (double x : values) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
-    }
-
-    private static void assertClose(float[] actual, double[] expected, double tolerance, String what) {
-        assertThat(actual).as(what + " (length)").hasSize(expected.length);
-        double worst = 0;
-        int worstAt = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double error = Math.abs(actual[i] - expected[i]);
-            if (!(error <= worst)) {
-                worst = error;
-                worstAt = i;
-            }
-        }
-        assertThat(worst).as("%s: worst absolute error at index %d (actual %s, expected %s)", what, worstAt,
-                worstAt < 0 ? "" : actual[worstAt], worstAt < 0 ? "" : expected[worstAt]).isLessThanOrEqualTo(tolerance);
-    }
-
-    private static float[] randoms(SplittableRandom random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return values;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

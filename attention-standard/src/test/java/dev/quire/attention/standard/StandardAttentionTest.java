@@ -1,5 +1,10 @@
 package dev.quire.attention.standard;
 
+import static dev.quire.api.testing.AttentionComparisons.assertClose;
+import static dev.quire.api.testing.AttentionComparisons.repeatHeads;
+import static dev.quire.api.testing.AttentionComparisons.sumHeads;
+import static dev.quire.api.testing.AttentionComparisons.toDouble;
+import static dev.quire.api.testing.AttentionComparisons.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +13,8 @@ import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionResult;
 import dev.quire.api.ComponentKind;
 import dev.quire.api.ComponentProvider;
-import dev.quire.tensor.Safetensors;
-import dev.quire.tensor.SafetensorsFile;
+import dev.quire.api.testing.AttentionCases;
 import dev.quire.tensor.Tensor;
-import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,79 +23,38 @@ import org.junit.jupiter.api.Test;
 /** Holds {@link StandardAttention} against PyTorch's numbers and against simple cases worked by hand. */
 class StandardAttentionTest {
 
-    private static final int B = 2;
-    private static final int H = 3;
-    private static final int T = 37;
-    private static final int D = 16;
-
-    private static SafetensorsFile reference;
+    private static AttentionCases reference;
 
     private final Attention attention = new StandardAttention();
 
     @BeforeAll
-    static void open() throws Exception {
-        String shared = System.getProperty("quire.shared", "../../shared");
-        reference = Safetensors.open(Path.of(shared, "reference", "attention.safetensors"));
+    static void open() {
+        reference = AttentionCases.load();
     }
 
     @Test
     void fullAttentionMatchesPyTorch() {
-        checkAgainstReference(AttentionMask.NONE, "full");
+        reference.checkFull(attention);
     }
 
     @Test
     void causalAttentionMatchesPyTorch() {
-        checkAgainstReference(AttentionMask.CAUSAL, "causal");
+        reference.checkCausal(attention);
     }
 
     @Test
     void decodingTheLastFiveQueriesAgainstAllKeysMatchesPyTorch() {
-        // Queries at positions 32..36 against a cache of 37 keys: causal with offset Tk - Tq = 32.
-        Tensor q = Tensor.of(reference.f32("q"), B, H, T, D).slice(2, 32, 37);
-        Tensor k = Tensor.of(reference.f32("k"), B, H, T, D);
-        Tensor v = Tensor.of(reference.f32("v"), B, H, T, D);
-
-        AttentionResult result = attention.forward(q, k, v, AttentionMask.CAUSAL);
-
-        assertThat(result.output().shape()).containsExactly(B, H, 5, D);
-        assertClose(result.output().data(), reference.f64("expected.decode.out"), 1e-5, "decode out");
-        // The log-sum-exp of those queries is that of the same rows of full causal attention.
-        double[] causalLse = reference.f64("expected.causal.lse");
-        double[] expectedLse = new double[B * H * 5];
-        for (int bh = 0; bh < B * H; bh++) {
-            System.arraycopy(causalLse, bh * T + 32, expectedLse, bh * 5, 5);
-        }
-        assertClose(result.logSumExp().data(), expectedLse, 1e-5, "decode lse");
-    }
-
-    private void checkAgainstReference(AttentionMask mask, String name) {
-        Tensor q = Tensor.parameter(reference.f32("q"), B, H, T, D);
-        Tensor k = Tensor.parameter(reference.f32("k"), B, H, T, D);
-        Tensor v = Tensor.parameter(reference.f32("v"), B, H, T, D);
-        Tensor gradOut = Tensor.of(reference.f32("grad_out"), B, H, T, D);
-
-        AttentionResult result = attention.forward(q, k, v, mask);
-        // d(sum(out ∘ G))/d(out) = G: backpropagates exactly grad_out.
-        result.output().mul(gradOut).sum().backward();
-
-        String prefix = "expected." + name + ".";
-        assertThat(result.output().shape()).containsExactly(B, H, T, D);
-        assertThat(result.logSumExp().shape()).containsExactly(B, H, T);
-        assertClose(result.output().data(), reference.f64(prefix + "out"), 1e-5, name + " out");
-        assertClose(result.logSumExp().data(), reference.f64(prefix + "lse"), 1e-5, name + " lse");
-        assertClose(q.grad(), reference.f64(prefix + "grad_q"), 2e-5, name + " grad q");
-        assertClose(k.grad(), reference.f64(prefix + "grad_k"), 2e-5, name + " grad k");
-        assertClose(v.grad(), reference.f64(prefix + "grad_v"), 2e-5, name + " grad v");
+        reference.checkDecode(attention);
     }
 
     @Test
     void aSingleKeyGetsProbabilityOneAndPassesNoGradientToScores() {
         // T = 1: softmax over one key is 1, so out = v, lse = q·k/sqrt(D), dq = dk = 0, dv = dO.
         SplittableRandom random = new SplittableRandom(1);
-        Tensor q = Tensor.parameter(randoms(random, 2 * 2 * 4), 2, 2, 1, 4);
-        Tensor k = Tensor.parameter(randoms(random, 2 * 2 * 4), 2, 2, 1, 4);
-        Tensor v = Tensor.parameter(randoms(random, 2 * 2 * 4), 2, 2, 1, 4);
-        Tensor gradOut = Tensor.of(randoms(random, 2 * 2 * 4), 2, 2, 1, 4);
+        Tensor q = Tensor.parameter(uniform(random, 2 * 2 * 4), 2, 2, 1, 4);
+        Tensor k = Tensor.parameter(uniform(random, 2 * 2 * 4), 2, 2, 1, 4);
+        Tensor v = Tensor.parameter(uniform(random, 2 * 2 * 4), 2, 2, 1, 4);
+        Tensor gradOut = Tensor.of(uniform(random, 2 * 2 * 4), 2, 2, 1, 4);
 
         AttentionResult result = attention.forward(q, k, v, AttentionMask.CAUSAL);
         result.output().mul(gradOut).sum().backward();
@@ -116,10 +78,10 @@ class StandardAttentionTest {
         // Four query heads share one key/value head; the same as giving each head its own copy.
         int b = 2, h = 4, t = 9, dim = 8;
         SplittableRandom random = new SplittableRandom(2);
-        float[] qData = randoms(random, b * h * t * dim);
-        float[] kData = randoms(random, b * t * dim);
-        float[] vData = randoms(random, b * t * dim);
-        Tensor gradOut = Tensor.of(randoms(random, b * h * t * dim), b, h, t, dim);
+        float[] qData = uniform(random, b * h * t * dim);
+        float[] kData = uniform(random, b * t * dim);
+        float[] vData = uniform(random, b * t * dim);
+        Tensor gradOut = Tensor.of(uniform(random, b * h * t * dim), b, h, t, dim);
 
         Tensor q1 = Tensor.parameter(qData.clone(), b, h, t, dim);
         Tensor k1 = Tensor.parameter(kData.clone(), b, 1, t, dim);
@@ -145,9 +107,9 @@ class StandardAttentionTest {
     void paddingEqualsAttendingToTheValidKeysOnly() {
         int t = 7, dim = 4, valid = 4;
         SplittableRandom random = new SplittableRandom(3);
-        float[] qData = randoms(random, 2 * t * dim);
-        float[] kData = randoms(random, 2 * t * dim);
-        float[] vData = randoms(random, 2 * t * dim);
+        float[] qData = uniform(random, 2 * t * dim);
+        float[] kData = uniform(random, 2 * t * dim);
+        float[] vData = uniform(random, 2 * t * dim);
 
         AttentionResult padded = attention.forward(Tensor.of(qData, 1, 2, t, dim), Tensor.of(kData, 1, 2, t, dim),
                 Tensor.of(vData, 1, 2, t, dim), new AttentionMask(false, new int[] {valid}));
@@ -164,10 +126,10 @@ class StandardAttentionTest {
         // Batch element 0 has no valid key at all; in element 1 every query sees 3 keys.
         int t = 5, dim = 4;
         SplittableRandom random = new SplittableRandom(4);
-        Tensor q = Tensor.parameter(randoms(random, 2 * t * dim), 2, 1, t, dim);
-        Tensor k = Tensor.parameter(randoms(random, 2 * t * dim), 2, 1, t, dim);
-        Tensor v = Tensor.parameter(randoms(random, 2 * t * dim), 2, 1, t, dim);
-        Tensor gradOut = Tensor.of(randoms(random, 2 * t * dim), 2, 1, t, dim);
+        Tensor q = Tensor.parameter(uniform(random, 2 * t * dim), 2, 1, t, dim);
+        Tensor k = Tensor.parameter(uniform(random, 2 * t * dim), 2, 1, t, dim);
+        Tensor v = Tensor.parameter(uniform(random, 2 * t * dim), 2, 1, t, dim);
+        Tensor gradOut = Tensor.of(uniform(random, 2 * t * dim), 2, 1, t, dim);
 
         AttentionResult result = attention.forward(q, k, v, new AttentionMask(false, new int[] {0, 3}));
         result.output().mul(gradOut).sum().backward();
@@ -196,9 +158,9 @@ class StandardAttentionTest {
     void causalQueriesBeforeTheFirstKeySeeNothing() {
         // Tq > Tk: query i sits at position Tk - Tq + i, so the first Tq - Tk queries see no key.
         SplittableRandom random = new SplittableRandom(5);
-        Tensor q = Tensor.of(randoms(random, 4 * 3), 1, 1, 4, 3);
-        Tensor k = Tensor.of(randoms(random, 2 * 3), 1, 1, 2, 3);
-        Tensor v = Tensor.of(randoms(random, 2 * 3), 1, 1, 2, 3);
+        Tensor q = Tensor.of(uniform(random, 4 * 3), 1, 1, 4, 3);
+        Tensor k = Tensor.of(uniform(random, 2 * 3), 1, 1, 2, 3);
+        Tensor v = Tensor.of(uniform(random, 2 * 3), 1, 1, 2, 3);
 
         AttentionResult result = attention.forward(q, k, v, AttentionMask.CAUSAL);
 
@@ -237,65 +199,5 @@ class StandardAttentionTest {
                 .findFirst().orElseThrow();
         assertThat(found.version()).isEqualTo("0.1.0");
         assertThat(found.createUnchecked(found.defaultOptions())).isInstanceOf(StandardAttention.class);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-
-    private static void assertClose(float[] actual, double[] expected, double tolerance, String what) {
-        assertThat(actual).as(what + " (length)").hasSize(expected.length);
-        double worst = 0;
-        int worstAt = -1;
-        for (int i = 0; i < expected.length; i++) {
-            if (Double.isInfinite(expected[i]) && actual[i] == expected[i]) {
-                continue;
-            }
-            double error = Math.abs(actual[i] - expected[i]);
-            if (!(error <= worst)) {
-                worst = error;
-                worstAt = i;
-            }
-        }
-        assertThat(worst).as("%s: worst absolute error at index %d (actual %s, expected %s)", what, worstAt,
-                worstAt < 0 ? "" : actual[worstAt], worstAt < 0 ? "" : expected[worstAt]).isLessThanOrEqualTo(tolerance);
-    }
-
-    private static float[] randoms(SplittableRandom random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return values;
-    }
-
-    /** [B, 1, S] -> [B, heads, S] by copying the single head. */
-    private static float[] repeatHeads(float[] data, int batch, int heads, int headSize) {
-        float[] out = new float[batch * heads * headSize];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                System.arraycopy(data, b * headSize, out, (b * heads + h) * headSize, headSize);
-            }
-        }
-        return out;
-    }
-
-    /** [B, heads, S] -> [B, 1, S] by summing over heads. */
-    private static double[] sumHeads(float[] data, int batch, int heads, int headSize) {
-        double[] out = new double[batch * headSize];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < headSize; i++) {
-                    out[b * headSize + i] += data[(b * heads + h) * headSize + i];
-                }
-            }
-        }
-        return out;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }
