@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The ablation API on a budget small enough for every build: AdamW against plain SGD at the same
  * learning rate and step budget, over two seeds. (The over-fitting ablations of issue 6 — dropout and
  * weight decay narrowing the validation–training gap on 100 kB of Shakespeare over 3 seeds — need
- * thousands of steps and belong in a slower suite.)
+ * thousands of steps: {@link OverfittingAblationTest}.)
  */
 class AblationTest {
 
