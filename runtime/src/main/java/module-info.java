@@ -24,6 +24,7 @@ module dev.quire.runtime {
     requires java.desktop; // the loss chart: Java2D and javax.imageio, headless
 
     exports dev.quire.runtime;
+    exports dev.quire.runtime.ablation;
     exports dev.quire.runtime.bench;
     exports dev.quire.runtime.checkpoint;
     exports dev.quire.runtime.checkpoint.proto;
