@@ -14,6 +14,7 @@
 module dev.quire.runtime {
     requires transitive dev.quire.api;
     requires transitive dev.quire.model;
+    requires transitive dev.quire.rlhf;
     requires dev.quire.json; // metrics lines and records (config.Json adds records and enums)
     requires com.google.guice;
     requires jakarta.inject;

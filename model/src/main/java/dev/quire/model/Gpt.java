@@ -215,7 +215,20 @@ public final class Gpt implements LanguageModel {
         return forward(tokens, batch, time, context, Objects.requireNonNull(cache, "cache"), lastOnly);
     }
 
+    /**
+     * The final hidden states, after the last layer norm and before the vocabulary head: {@code [B, T, C]}.
+     * Heads other than the language-model head (a reward model's or a value function's scalar) read these.
+     */
+    public Tensor features(int[] tokens, int batch, int time, TrainingContext context) {
+        return hidden(tokens, batch, time, context, null, false);
+    }
+
     private Tensor forward(int[] tokens, int batch, int time, TrainingContext context, KvCache cache, boolean lastOnly) {
+        Tensor x = hidden(tokens, batch, time, context, cache, lastOnly);     // [B, T, C]
+        return x.linear(lmHead == null ? wte : lmHead, null);               // [B, T, V]
+    }
+
+    private Tensor hidden(int[] tokens, int batch, int time, TrainingContext context, KvCache cache, boolean lastOnly) {
         int start = cache == null ? 0 : cache.length();
         checkTokens(tokens, batch, time, start);
         if (cache != null) {
@@ -233,8 +246,7 @@ public final class Gpt implements LanguageModel {
         if (lastOnly) {
             x = x.slice(1, time - 1, time);                                  // [B, 1, C]
         }
-        x = lnF.forward(x);                                                 // [B, T, C]
-        return x.linear(lmHead == null ? wte : lmHead, null);               // [B, T, V]
+        return lnF.forward(x);                                              // [B, T, C]
     }
 
     private void checkTokens(int[] tokens, int batch, int time, int start) {

@@ -342,6 +342,61 @@ final class NnOps {
         });
     }
 
+    /**
+     * Log-probability of each row's target under {@code softmax(logits)}: {@code [..., V] -> [...]}, 0 where
+     * the target is {@code ignoreIndex}. The gradient of row r is {@code g[r] * (onehot(target) - softmax)}.
+     */
+    static Tensor targetLogProbs(Tensor logits, int[] targets, int ignoreIndex) {
+        if (logits.rank() < 1) {
+            throw new IllegalArgumentException("targetLogProbs: logits need [..., V], got " + Shapes.str(logits.shape));
+        }
+        int v = logits.shape[logits.rank() - 1];
+        int n = v == 0 ? 0 : logits.size() / v;
+        if (targets.length != n) {
+            throw new IllegalArgumentException("targetLogProbs: logits " + Shapes.str(logits.shape) + " have " + n
+                    + " rows but there are " + targets.length + " targets");
+        }
+        for (int i = 0; i < n; i++) {
+            int t = targets[i];
+            if (t != ignoreIndex && (t < 0 || t >= v)) {
+                throw new IllegalArgumentException("targetLogProbs: target " + t + " at row " + i + " is outside [0, " + v
+                        + ") and is not the ignore index " + ignoreIndex);
+            }
+        }
+        float[] x = logits.data;
+        double[] lse = new double[n];
+        float[] out = new float[n];
+        int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, v) / 4);
+        Parallel.forRange(n, grain, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                if (targets[r] == ignoreIndex) continue;
+                int base = r * v;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) max = Math.max(max, x[base + j]);
+                double sum = 0;
+                for (int j = 0; j < v; j++) sum += Math.exp((double) x[base + j] - max);
+                lse[r] = max + Math.log(sum);
+                out[r] = (float) (x[base + targets[r]] - lse[r]);
+            }
+        });
+        int[] shape = java.util.Arrays.copyOf(logits.shape, logits.rank() - 1);
+        return Tensor.result(out, shape, logits, g -> {
+            float[] gl = logits.gradForAccumulation();
+            Parallel.forRange(n, grain, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int t = targets[r];
+                    if (t == ignoreIndex || g[r] == 0f) continue;
+                    int base = r * v;
+                    double l = lse[r], gr = g[r];
+                    for (int j = 0; j < v; j++) {
+                        double p = Math.exp(x[base + j] - l);
+                        gl[base + j] += (float) (gr * ((j == t ? 1 : 0) - p));
+                    }
+                }
+            });
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Embedding and dropout
 

@@ -512,6 +512,15 @@ public final class Tensor {
         return NnOps.crossEntropy(this, targets, ignoreIndex, labelSmoothing);
     }
 
+    /**
+     * {@code log softmax(this)[..., target]} for logits {@code [..., V]} and one target per row: {@code [...]}
+     * (PyTorch's {@code log_softmax(x, -1).gather(-1, t)}), 0 where the target is {@code ignoreIndex}.
+     * Sequence log-likelihoods for fine-tuning and alignment are sums of these.
+     */
+    public Tensor targetLogProbs(int[] targets, int ignoreIndex) {
+        return NnOps.targetLogProbs(this, targets, ignoreIndex);
+    }
+
     /** Rows of {@code weight [V, C]} picked by {@code ids}: {@code [...idShape, C]}. */
     public static Tensor embedding(Tensor weight, int[] ids, int... idShape) {
         return NnOps.embedding(weight, ids, idShape);

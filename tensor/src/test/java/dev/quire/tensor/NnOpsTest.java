@@ -87,6 +87,32 @@ class NnOpsTest {
     }
 
     @Test
+    void targetLogProbsAreLogSoftmaxGatheredWithIgnoredRowsZero() {
+        int[] targets = {2, -100, 0, 4, 1, -100};
+        GradCheck.check("targetLogProbs", new int[][] {{2, 3, 5}},
+                t -> t[0].targetLogProbs(targets, -100),
+                d -> {
+                    double[] out = new double[targets.length];
+                    for (int r = 0; r < targets.length; r++) {
+                        if (targets[r] == -100) continue;
+                        double max = Double.NEGATIVE_INFINITY, sum = 0;
+                        for (int j = 0; j < 5; j++) max = Math.max(max, d[0][r * 5 + j]);
+                        for (int j = 0; j < 5; j++) sum += Math.exp(d[0][r * 5 + j] - max);
+                        out[r] = d[0][r * 5 + targets[r]] - max - Math.log(sum);
+                    }
+                    return out;
+                });
+        // The mean of the negated log-probabilities is the cross-entropy.
+        Tensor logits = Tensor.randn(new java.util.SplittableRandom(3), 1f, 4, 7);
+        int[] t = {6, 0, 3, 3};
+        assertThat(-logits.targetLogProbs(t, -1).mean().item())
+                .isCloseTo(logits.crossEntropy(t, -1, 0f).item(), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(logits.targetLogProbs(t, -1).shape()).containsExactly(4);
+        assertThatThrownBy(() -> Tensor.zeros(2, 3).targetLogProbs(new int[] {0, 3}, -100))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target 3");
+    }
+
+    @Test
     void embeddingAccumulatesRepeatedIds() {
         int[] ids = {3, 1, 3, 0, 3, 1};
         GradCheck.check("embedding", new int[][] {{5, 4}}, t -> Tensor.embedding(t[0], ids, 2, 3), d -> {
