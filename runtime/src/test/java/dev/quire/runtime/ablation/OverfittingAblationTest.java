@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 6's ablations on a corpus where the model over-fits: a 2-layer, width-128 GPT (4 heads, context
- * 64, batch 12, AdamW at a constant 1e-3, gradient clipping at 1) trained on the first 100 kB of Tiny
- * Shakespeare (90 kB to train on, 10 kB held out), three seeds per variation. At 1500 steps (about 13
+ * 32, batch 12, AdamW at a constant 1e-3, gradient clipping at 1) trained on the first 33 kB of Tiny
+ * Shakespeare (29.7 kB to train on, 3.3 kB held out), three seeds per variation. At 1000 steps (about 13
  * passes over the training text) the unregularized model's validation loss is above its training loss
- * by 0.08 and the gap grows with the steps (measured: about 0.03 at step 1000, 0.08 at 1500, 0.12 at
- * 2000); see docs/ablations.md for the table. Run with {@code ./mvnw -B -pl runtime test
+ * by about 0.17 on every seed; see docs/ablations.md for the table. The setting is chosen small so the
+ * three tests cost about a minute of the suite on two cores. Run with {@code ./mvnw -B -pl runtime test
  * -Dtest='OverfittingAblationTest'}.
  */
 class OverfittingAblationTest {
@@ -38,18 +38,18 @@ class OverfittingAblationTest {
     Path dir;
 
     /** The base pipeline over {@code corpus}; variations change the optimizer and the regularizers. */
-    private static String base(Path corpus, int evalInterval, int evalIterations) {
+    private static String base(Path corpus, int steps, int evalInterval, int evalIterations) {
         return """
                 seed: 1
                 output: out
                 data: {corpus: %s, validationFraction: 0.1}
                 tokenizer: char
-                model: {layers: 2, heads: 4, width: 128, context: 64}
+                model: {layers: 2, heads: 4, width: 128, context: 32}
                 optimizer: {id: adamw, lr: 1.0e-3, weightDecay: 0.0}
                 schedule: constant
                 stages:
-                  - pretrain: {steps: 1500, batchSize: 12, evalInterval: %d, evalIterations: %d, checkpointInterval: 0, keepBest: false, gradClip: 1.0}
-                """.formatted(Json.write(corpus.toString()), evalInterval, evalIterations);
+                  - pretrain: {steps: %d, batchSize: 12, evalInterval: %d, evalIterations: %d, checkpointInterval: 0, keepBest: false, gradClip: 1.0}
+                """.formatted(Json.write(corpus.toString()), steps, evalInterval, evalIterations);
     }
 
     /**
@@ -57,24 +57,23 @@ class OverfittingAblationTest {
      * each narrow the validation-minus-training gap, for every seed and on the mean.
      *
      * <p>Weight decay is AdamW's decoupled {@code weightDecay} at 1.0, not the common 0.1: with a rate of
-     * 1e-3 the weights shrink by lr·λ per step, so 0.1 removes only about 14% of a weight's size over the
-     * whole 1500-step budget, too little to change the fit measurably; 1.0 (factor e^-1.5 over the budget)
-     * does. Measured gaps (mean ± sample std over seeds 1-3): none 0.083 ± 0.024, dropout 0.007 ± 0.006,
-     * weight decay 0.041 ± 0.012. The seeds differ more from each other than the variations' effect for
-     * weight decay (none's smallest gap 0.055, weight decay's largest 0.054), so the claim is made on the
-     * paired differences (same seed, so the same initialization and batches): every seed narrows, by at
-     * least 0.02, and the mean narrowing is more than twice the spread of the narrowings.
+     * 1e-3 the weights shrink by lr·λ per step, so 0.1 removes only about 10% of a weight's size over the
+     * whole 1000-step budget, too little to change the fit measurably; 1.0 (factor e^-1 over the budget)
+     * does. Measured gaps (mean ± sample std over seeds 1-3): none 0.169 ± 0.009, dropout 0.081 ± 0.018,
+     * weight decay 0.105 ± 0.009. The claim is made on the paired differences (same seed, so the same
+     * initialization and batches): every seed narrows, by at least 0.04 (measured at least 0.061), and the
+     * mean narrowing is more than twice the spread of the narrowings.
      */
     @Test
     void dropoutAndWeightDecayEachNarrowTheGapBetweenValidationAndTrainingLoss() throws IOException {
         long started = System.nanoTime();
-        Ablation.Result result = Ablation.of(base(corpus(), 500, 20))
+        Ablation.Result result = Ablation.of(base(corpus(), 1000, 500, 20))
                 .variation("none", Map.of())
                 .variation("dropout", Map.of("regularizers",
                         List.of(Map.of("id", "dropout", "embedding", 0.2, "residual", 0.2, "attention", 0.2))))
                 .variation("weight-decay", Map.of("optimizer.weightDecay", 1.0))
                 .seeds(1, 2, 3)
-                .steps(1500)
+                .steps(1000)
                 .workDirectory(dir)
                 .run();
         System.out.print(result.table());
@@ -83,7 +82,7 @@ class OverfittingAblationTest {
         double[] none = result.get("none").metric("gap").values();
         // The unregularized model over-fits on every seed.
         for (double gap : none) {
-            assertThat(gap).as("the unregularized gap (validation - training loss)").isGreaterThan(0.04);
+            assertThat(gap).as("the unregularized gap (validation - training loss)").isGreaterThan(0.1);
         }
         for (String variation : List.of("dropout", "weight-decay")) {
             double[] gap = result.get(variation).metric("gap").values();
@@ -91,7 +90,7 @@ class OverfittingAblationTest {
             for (int i = 0; i < gap.length; i++) {
                 narrowing[i] = none[i] - gap[i];
                 assertThat(narrowing[i]).as("%s narrows the gap with seed %d (none %.4f, %s %.4f)", variation, i + 1,
-                        none[i], variation, gap[i]).isGreaterThan(0.02);
+                        none[i], variation, gap[i]).isGreaterThan(0.04);
             }
             Ablation.Stats stats = Ablation.Stats.of(narrowing);
             assertThat(stats.mean()).as("%s: mean narrowing %s is more than twice its spread", variation, stats)
@@ -102,13 +101,13 @@ class OverfittingAblationTest {
 
     /**
      * AdamW reaches a lower validation loss than plain SGD (no momentum) with the same learning rate
-     * (1e-3, constant) and the same 300 steps. Measured: AdamW about 2.2, SGD about 3.5 nats/token; the
+     * (1e-3, constant) and the same 300 steps. Measured: AdamW about 2.3, SGD about 3.5 nats/token; the
      * test asks for the means to differ by more than 3 times the sum of the spreads, and for every seed.
      */
     @Test
     void adamwReachesALowerValidationLossThanPlainSgdWithinTheSameSteps() throws IOException {
         long started = System.nanoTime();
-        Ablation.Result result = Ablation.of(base(corpus(), 300, 20))
+        Ablation.Result result = Ablation.of(base(corpus(), 300, 300, 20))
                 .variation("adamw", Map.of())
                 .variation("sgd", Map.of("optimizer", Map.of("id", "sgd", "lr", 1.0e-3)))
                 .seeds(1, 2, 3)
@@ -136,7 +135,7 @@ class OverfittingAblationTest {
     @Test
     void earlyStoppingEndsBeforeTheBudgetAndRestoresTheBestValidationCheckpoint() throws Exception {
         long started = System.nanoTime();
-        String yaml = base(corpus(), 50, 10)
+        String yaml = base(corpus(), 1500, 50, 10)
                 .replace("keepBest: false", "keepBest: true")
                 + "  - evaluate: {batchSize: 16, maxBatches: 0}\n";
         Ablation.Result result = Ablation.of(yaml)
@@ -211,13 +210,13 @@ class OverfittingAblationTest {
         assertThat(bestLoss).containsExactly(finalLoss);
     }
 
-    /** The first 100 kB of Tiny Shakespeare ({@code quire.shared}/data), written into the test's directory. */
+    /** The first 33 kB of Tiny Shakespeare ({@code quire.shared}/data), written into the test's directory. */
     private Path corpus() throws IOException {
         Path shared = Path.of(System.getProperty("quire.shared", "../../shared"), "data", "tinyshakespeare.txt");
         assertThat(shared).as("the Shakespeare corpus (system property quire.shared)").isRegularFile();
-        Path corpus = dir.resolve("shakespeare-100k.txt");
+        Path corpus = dir.resolve("shakespeare-33k.txt");
         try (InputStream in = Files.newInputStream(shared)) {
-            Files.write(corpus, in.readNBytes(100_000));
+            Files.write(corpus, in.readNBytes(33_000));
         }
         return corpus;
     }
