@@ -7,5 +7,15 @@ module dev.quire.rlhf {
     requires transitive dev.quire.model;
     requires dev.quire.json;
 
-    // Each package is exported by the change that gives it its first class (javac rejects exporting an empty one).
+    exports dev.quire.rlhf;
+    exports dev.quire.rlhf.data;
+    exports dev.quire.rlhf.ranking;
+
+    // The experiments find attention, positional encodings and optimizers as the runtime does.
+    uses dev.quire.api.ComponentProvider;
+
+    provides dev.quire.api.ComponentProvider with
+            dev.quire.rlhf.DpoProvider,
+            dev.quire.rlhf.PpoProvider,
+            dev.quire.rlhf.GrpoProvider;
 }

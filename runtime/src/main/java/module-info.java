@@ -3,7 +3,7 @@
  * (snakeyaml-engine nodes, so that every error names its file, line, key and the choices that exist),
  * finds components through {@link java.util.ServiceLoader} in the module layer and in PF4J plugin
  * jars, wires each run with one Guice injector, runs the stages ({@code tokenize}, {@code pretrain}, {@code evaluate},
- * {@code sample}, and any a plugin adds), writes metrics as JSON lines and checkpoints as Protocol
+ * {@code sample}, {@code finetune}, {@code reward}, {@code align}, and any a plugin adds), writes metrics as JSON lines and checkpoints as Protocol
  * Buffers, and offers all of it as the {@code quire} command line
  * ({@code dev.quire.runtime.cli.Main}).
  *

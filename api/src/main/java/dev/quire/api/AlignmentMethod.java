@@ -1,17 +1,19 @@
 package dev.quire.api;
 
-import java.util.Map;
-
 /**
- * A preference-optimization method (DPO, PPO, GRPO): the component of kind
- * {@link ComponentKind#ALIGNMENT}. Each call performs the method's full update for one batch
- * (for PPO, sampling and several epochs) and reports its metrics.
+ * A preference-optimization method (DPO, PPO, GRPO): the component of kind {@link ComponentKind#ALIGNMENT}.
+ *
+ * <p>A method is configured by its options and holds no run state; {@link #start} binds it to a policy, a
+ * frozen reference and an optimizer and returns the {@link AlignmentRun} that performs the updates (and owns
+ * whatever the method adds, such as PPO's value head and the optimizer state).
  */
 @Experimental
 public interface AlignmentMethod {
 
     /**
-     * @return metrics of this update by name (for DPO {@code rewards/chosen}, {@code rewards/margins}, ...)
+     * Begins aligning {@code context.policy()}.
+     *
+     * @throws IllegalArgumentException if the context lacks what the method needs (a reward for PPO and GRPO)
      */
-    Map<String, Double> update(AlignmentContext context, AlignmentBatch batch);
+    AlignmentRun start(AlignmentContext context);
 }

@@ -6,6 +6,7 @@ import dev.quire.api.Parameter;
 import dev.quire.api.ParameterSource;
 import dev.quire.api.PositionalLayer;
 import dev.quire.api.TrainingContext;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,23 @@ final class Block implements ParameterSource {
         Tensor attended = attn.forward(ln1.forward(x), cache, layer, start,
                 hooks.attentionDropout(context));                                            // [B, T, C]
         x = x.add(hooks.apply(ActivationSite.ATTENTION_RESIDUAL, attended, context));       // [B, T, C]
+        releaseBranch(attended, hooks);
         Tensor transformed = mlp.forward(ln2.forward(x));                                    // [B, T, C]
-        return x.add(hooks.apply(ActivationSite.MLP_RESIDUAL, transformed, context));        // [B, T, C]
+        Tensor out = x.add(hooks.apply(ActivationSite.MLP_RESIDUAL, transformed, context));  // [B, T, C]
+        releaseBranch(transformed, hooks);
+        return out;
+    }
+
+    /**
+     * A branch's output is dead once added to the stream: the addition's backward reads only the
+     * gradient, and the projection that made it reads its input. Without regularizers nobody else saw
+     * it, so its array goes back to the step's arena for the next layer (with regularizers it is kept:
+     * one may have held on to it).
+     */
+    private static void releaseBranch(Tensor branch, Hooks hooks) {
+        if (hooks.regularizers().isEmpty()) {
+            Arena.releaseEarly(branch.data());
+        }
     }
 
     @Override

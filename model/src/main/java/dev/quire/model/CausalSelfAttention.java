@@ -6,6 +6,7 @@ import dev.quire.api.AttentionMask;
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterSource;
 import dev.quire.api.PositionalLayer;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Grad;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ final class CausalSelfAttention implements ParameterSource {
         Tensor q = positional.rotate(Heads.split(qkv, 0, batch, time, heads), start); // [B, H, T, D]
         Tensor k = positional.rotate(Heads.split(qkv, 1, batch, time, heads), start); // [B, H, T, D]
         Tensor v = Heads.split(qkv, 2, batch, time, heads);                           // [B, H, T, D]
+        // The fused projection is dead now: the splits copied it, and neither its backward (which reads x
+        // and the weights) nor theirs (which read only gradients) reads its values. Handing its array back
+        // lets the next layer's projection reuse it: one [B, T, 3C] array per step instead of one per layer.
+        Arena.releaseEarly(qkv.data());
         if (cache != null) {
             if (Grad.enabled()) {
                 throw new IllegalStateException("a key/value cache is for inference: run under Grad.disabled()");

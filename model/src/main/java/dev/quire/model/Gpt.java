@@ -13,6 +13,8 @@ import dev.quire.tensor.Arena;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,10 @@ public final class Gpt implements LanguageModel {
     private final LayerNorm lnF;
     private final Tensor lmHead;          // [V, C], or null when tied to wte
     private final Hooks hooks;
-    private final List<Parameter> parameters;
+    /** Every linear layer by its parameter-name prefix ({@code transformer.h.0.attn.c_attn}), in model order. */
+    private final Map<String, Linear> linears;
+    /** Rebuilt by {@link #refreshParameters()} when LoRA adapters are attached or merged away. */
+    private List<Parameter> parameters;
     /** Data arrays of the activations of {@link #loss}, reused from one call to the next. */
     private final Arena arena = new Arena();
     /** Whether the last {@link #loss} recorded a graph, and the thread's backward passes at that time. */
@@ -71,14 +76,37 @@ public final class Gpt implements LanguageModel {
         this.wte = Parameters.normal(init, 0.02f, config.vocabSize(), width);
         this.positional = Objects.requireNonNull(
                 positional.build(config.contextLength(), width, config.headDim(), init), "positional layer");
-        List<Block> list = new ArrayList<>(config.layers());
-        for (int i = 0; i < config.layers(); i++) {
-            list.add(new Block(config, attention, this.positional, init));
+        List<Linear> created;
+        try (var scope = Linear.collecting()) {
+            List<Block> list = new ArrayList<>(config.layers());
+            for (int i = 0; i < config.layers(); i++) {
+                list.add(new Block(config, attention, this.positional, init));
+            }
+            this.blocks = List.copyOf(list);
+            created = scope.created();
         }
-        this.blocks = List.copyOf(list);
         this.lnF = new LayerNorm(width, config.bias(), config.layerNormEps());
         this.lmHead = config.tiedHead() ? null : Parameters.normal(init, 0.02f, config.vocabSize(), width);
         this.parameters = collectParameters();
+        this.linears = nameLinears(created);
+    }
+
+    /** Names each linear layer after its weight's parameter name, without the {@code .weight}. */
+    private Map<String, Linear> nameLinears(List<Linear> created) {
+        Map<Tensor, String> nameOf = new IdentityHashMap<>();
+        for (Parameter p : parameters) {
+            nameOf.put(p.value(), p.name());
+        }
+        Map<String, Linear> byName = new LinkedHashMap<>();
+        for (Linear linear : created) {
+            String name = nameOf.get(linear.weight);
+            if (name == null || !name.endsWith(".weight")) {
+                // Built while this model was constructed but not one of its parameters: a layer's scratch.
+                continue;
+            }
+            byName.put(name.substring(0, name.length() - ".weight".length()), linear);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /** The shape of this model. */
@@ -101,10 +129,37 @@ public final class Gpt implements LanguageModel {
         return config.contextLength();
     }
 
-    /** Every trainable tensor, in nanoGPT's order; a tied head appears once, as {@code transformer.wte.weight}. */
+    /**
+     * Every weight of the model, in nanoGPT's order; a tied head appears once, as {@code transformer.wte.weight}.
+     * Attached LoRA adapters follow their layer's weight and bias ({@code transformer.h.0.attn.c_attn.lora_A},
+     * {@code .lora_B}). Frozen weights are listed too (see {@link #trainableParameters()}).
+     */
     @Override
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /** The parameters that require gradients, in {@link #parameters()} order: all of them unless some are frozen. */
+    public List<Parameter> trainableParameters() {
+        return parameters.stream().filter(p -> p.value().requiresGrad()).toList();
+    }
+
+    /**
+     * The names of the model's linear layers (parameter-name prefixes such as {@code transformer.h.0.attn.c_attn}
+     * and {@code transformer.h.0.mlp.c_fc}), in model order: the layers LoRA can adapt.
+     */
+    public List<String> linearLayerNames() {
+        return List.copyOf(linears.keySet());
+    }
+
+    /** The linear layers by name (see {@link #linearLayerNames()}). */
+    Map<String, Linear> linears() {
+        return linears;
+    }
+
+    /** Lists the parameters again after a layer gained or lost some (LoRA attach and merge); checks names are unique. */
+    void refreshParameters() {
+        this.parameters = collectParameters();
     }
 
     private List<Parameter> collectParameters() {
@@ -140,11 +195,12 @@ public final class Gpt implements LanguageModel {
      * nanoGPT's {@code configure_optimizers} grouping: weight decay for every tensor of rank 2 or more
      * (matrices and embeddings, group {@code "decay"}, the optimizer's own weight decay), none for
      * biases and layer-norm scales (group {@code "no_decay"}, override {@code weightDecay = 0}).
+     * Frozen parameters ({@link Freezing}, the base weights under LoRA) are in neither group.
      */
     public List<ParameterGroup> optimizerGroups() {
         List<Parameter> decay = new ArrayList<>();
         List<Parameter> noDecay = new ArrayList<>();
-        for (Parameter p : parameters) {
+        for (Parameter p : trainableParameters()) {
             (p.value().rank() >= 2 ? decay : noDecay).add(p);
         }
         return List.of(ParameterGroup.of("decay", decay),

@@ -2,6 +2,10 @@ package dev.quire.model;
 
 import dev.quire.api.Parameter;
 import dev.quire.api.ParameterSource;
+import dev.quire.tensor.Arena;
+import dev.quire.tensor.Grad;
+import dev.quire.tensor.MatMul;
+import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +14,18 @@ import java.util.random.RandomGenerator;
 /**
  * The feed-forward part of a block: each position on its own, widen to {@code 4C}, GELU, narrow back.
  * Where attention moves information between positions, the MLP transforms it within one.
+ *
+ * <p>Memory: when training, the GELU output (the largest activation of a block with the attention
+ * probabilities, {@code [B, T, 4C]}) is not kept for the backward pass. The projection after it is one
+ * operation ({@link #geluProjection}) that keeps only the GELU's input, which the GELU's own backward needs
+ * anyway, and computes the GELU again in its backward pass, into one array shared by all layers. The
+ * arithmetic is that of {@code cProj.forward(h.gelu())} operation for operation, so results are the same
+ * bit for bit; the price is one more GELU per layer and step (about 1% of a step).
  */
 final class Mlp implements ParameterSource {
+
+    /** Where the backward passes recompute the GELU: one array per length and thread, reused by every layer. */
+    private static final ThreadLocal<Arena> RECOMPUTED = ThreadLocal.withInitial(Arena::new);
 
     private final Linear cFc;   // [4C, C]
     private final Linear cProj; // [C, 4C]
@@ -27,8 +41,99 @@ final class Mlp implements ParameterSource {
 
     /** {@code x [B, T, C] -> [B, T, C]}. */
     Tensor forward(Tensor x) {
-        Tensor hidden = cFc.forward(x).gelu(gelu); // [B, T, 4C]
-        return cProj.forward(hidden);              // [B, T, C]
+        Tensor pre = cFc.forward(x);                 // [B, T, 4C]
+        if (Grad.enabled() && cProj.adapter() == null && pre.requiresGrad()) {
+            return geluProjection(pre);              // [B, T, C]
+        }
+        // Inference, or a LoRA adapter on the projection (which reads the GELU output itself).
+        return cProj.forward(pre.gelu(gelu));        // [B, T, C]
+    }
+
+    /** The plain composition {@code cProj(gelu(cFc(x)))}, keeping the GELU output: what {@link #forward} equals. */
+    Tensor forwardKeepingActivations(Tensor x) {
+        return cProj.forward(cFc.forward(x).gelu(gelu)); // [B, T, C]
+    }
+
+    /**
+     * {@code gelu(pre)·Wᵀ + b} for {@code pre [..., 4C]}, keeping {@code pre} (not the GELU output) for
+     * the backward pass. Forward and backward are those of {@code pre.gelu().linear(W, b)}: the bias
+     * copied into each row and {@code C += A·Wᵀ}; {@code dW += gᵀ·A}, {@code db += Σ_rows g} (rows in order),
+     * {@code dA = g·W} and the GELU's backward on it.
+     */
+    private Tensor geluProjection(Tensor pre) {
+        Tensor weight = cProj.weight;                // [out, in]
+        Tensor bias = cProj.bias;                    // [out] or null
+        int in = weight.dim(1);
+        int outFeatures = weight.dim(0);
+        int rows = pre.size() / in;
+        Tensor activated;
+        try (var off = Grad.disabled()) {
+            activated = pre.gelu(gelu);              // [rows, in], in the step's arena
+        }
+        float[] out = Arena.resultArray(rows * outFeatures); // [rows, out]
+        if (bias != null) {
+            // Start every row at the bias, then C += A·Wᵀ: as Tensor.linear does.
+            float[] b = bias.data();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b, 0, out, r * outFeatures, outFeatures);
+            }
+        }
+        MatMul.nt(activated.data(), 0, weight.data(), 0, out, 0, rows, in, outFeatures, bias != null);
+        // Nothing reads the GELU output any more (the backward pass computes it again): the next layer's
+        // GELU reuses the array.
+        Arena.releaseEarly(activated.data());
+        int[] shape = pre.shape();
+        shape[shape.length - 1] = outFeatures;
+        Tensor[] inputs = bias == null ? new Tensor[] {pre, weight} : new Tensor[] {pre, weight, bias};
+        return Tensor.fromOp(out, shape, inputs, g -> geluProjectionBackward(pre, weight, bias, g, rows, in, outFeatures));
+    }
+
+    private void geluProjectionBackward(Tensor pre, Tensor weight, Tensor bias, float[] g, int rows, int in,
+                                        int outFeatures) {
+        if (!Grad.enabled()) {
+            throw new IllegalStateException("the MLP's backward pass recomputes its GELU with autograd: call"
+                    + " backward() with gradients enabled (not inside Grad.disabled())");
+        }
+        // A = gelu(pre) again, as a small graph of its own whose backward is the GELU's.
+        Tensor leaf = pre.detach().requiresGrad(true); // [rows, in], shares pre's values
+        Tensor activated;
+        try (var scope = RECOMPUTED.get().open(true)) {
+            activated = leaf.gelu(gelu);             // [rows, in]
+        }
+        float[] a = activated.data();
+        if (weight.requiresGrad()) {
+            MatMul.tn(g, 0, a, 0, weight.gradForAccumulation(), 0, outFeatures, rows, in, true); // dW += gᵀ·A
+        }
+        if (bias != null && bias.requiresGrad()) {
+            columnSums(g, rows, outFeatures, bias.gradForAccumulation());                     // db += Σ_rows g
+        }
+        if (pre.requiresGrad()) {
+            // dA = g·W into A's gradient, then the GELU's backward turns it into d(pre) on the leaf.
+            float[] w = weight.data();
+            Tensor seed = Tensor.fromOp(new float[1], new int[0], new Tensor[] {activated},
+                    ignored -> MatMul.nn(g, 0, w, 0, activated.gradForAccumulation(), 0, rows, outFeatures, in, true));
+            seed.backward();
+            float[] from = leaf.grad();
+            float[] to = pre.gradForAccumulation();
+            Parallel.forRange(to.length, 1 << 14, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    to[i] += from[i];
+                }
+            });
+            Arena.recycleGradient(leaf);
+        }
+    }
+
+    /** {@code dst[j] += Σ_r src[r, j]} over {@code src [rows, cols]}: rows in order, columns in parallel. */
+    private static void columnSums(float[] src, int rows, int cols, float[] dst) {
+        Parallel.forRange(cols, Math.max(16, (1 << 16) / Math.max(1, rows)), (c0, c1) -> {
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                for (int j = c0; j < c1; j++) {
+                    dst[j] += src[base + j];
+                }
+            }
+        });
     }
 
     @Override

@@ -4,9 +4,11 @@ import dev.quire.api.LearningRateSchedule;
 import dev.quire.api.MetricsSink;
 import dev.quire.api.Optimizer;
 import dev.quire.api.Parameter;
+import dev.quire.api.ParameterGroup;
 import dev.quire.api.ProgressListener;
 import dev.quire.api.Regularizer;
 import dev.quire.api.TrainingContext;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Grad;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
@@ -193,7 +195,7 @@ public final class Trainer {
         long t0 = System.nanoTime();
         double lr = schedule.learningRate(step, config.steps(), config.learningRate());
         optimizer.setLearningRate(lr);
-        optimizer.zeroGrad();
+        recycleGradients(optimizer);
 
         // Gradient accumulation: each micro-batch's mean loss scaled by 1/k, gradients summed over the k
         // backward passes; the micro-batches are drawn one after the other from the same generator, so k
@@ -234,6 +236,20 @@ public final class Trainer {
         double seconds = Math.max(now - t0, 1) / 1e9;
         return new StepReport(step, stepLoss, lr, gradNorm, config.tokensPerStep() / seconds,
                 (now - runStarted) / 1_000_000);
+    }
+
+    /**
+     * The optimizer's {@code zeroGrad()}, with the gradient arrays handed to the backward pass that
+     * follows instead of dropped: a step then allocates no new gradient for any parameter. The last step's
+     * gradients are only read by the optimizer and the before-step hooks, both done by now.
+     */
+    static void recycleGradients(Optimizer optimizer) {
+        for (ParameterGroup group : optimizer.groups()) {
+            for (Parameter p : group.parameters()) {
+                Arena.recycleGradient(p.value());
+            }
+        }
+        optimizer.zeroGrad();
     }
 
     /** The configured label smoothing, or else the largest a regularizer asks for. */

@@ -2,7 +2,6 @@ package dev.quire.tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +60,68 @@ public final class Arena {
     public void clear() {
         free.clear();
         handedOut.clear();
+    }
+
+    /**
+     * Hands an array of the current scope back before the scope ends, so a later result of the same
+     * length in this scope (typically the same activation of the next layer) reuses it: for activations
+     * that nothing reads any more once the next operation has consumed them, such as the output of a
+     * linear layer whose only consumer is a copy or an addition (their backward passes read the incoming
+     * gradient, never their inputs' values). <b>The caller promises that no tensor or backward closure
+     * reads {@code array} afterwards</b>; its tensor must stay private to the caller.
+     *
+     * @return whether {@code array} came from the current scope and was taken back (false outside a scope,
+     *         or for arrays the arena did not hand out, which are left alone)
+     */
+    public static boolean releaseEarly(float[] array) {
+        Arena arena = CURRENT.get();
+        if (arena == null || array == null || array.length < MIN_LENGTH) {
+            return false;
+        }
+        List<float[]> out = arena.handedOut;
+        // Newest first: the array to release was usually handed out a few operations ago.
+        for (int i = out.size() - 1; i >= 0; i--) {
+            if (out.get(i) == array) {
+                out.remove(i);
+                arena.free.computeIfAbsent(array.length, l -> new ArrayDeque<>()).push(array);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A temporary array of {@code length} floats for work inside one operation (a backward pass's
+     * intermediate that is not a gradient of any tensor), taken from this thread's pool of recycled
+     * gradient arrays when it has one of that length; give it back with {@link #releaseScratch} once the
+     * operation is done. Contents undefined unless {@code zeroed}. Works with or without a scope.
+     */
+    public static float[] scratch(int length, boolean zeroed) {
+        return GradPool.take(length, zeroed);
+    }
+
+    /**
+     * Gives back an array from {@link #scratch} (or any array that nothing refers to any more) to this
+     * thread's pool. <b>The caller must not use it afterwards.</b>
+     */
+    public static void releaseScratch(float[] array) {
+        if (array != null) {
+            GradPool.release(array);
+        }
+    }
+
+    /**
+     * Drops a tensor's gradient as {@link Tensor#zeroGrad()} does and lets the next backward pass on this
+     * thread reuse the array for a gradient of the same length, so a training loop does not allocate its
+     * parameters' gradients anew every step. <b>The caller promises that nothing keeps the old gradient
+     * array</b> (an optimizer reads it only during its step).
+     */
+    public static void recycleGradient(Tensor tensor) {
+        float[] g = tensor.grad();
+        tensor.zeroGrad();
+        if (g != null) {
+            GradPool.release(g);
+        }
     }
 
     /**
@@ -126,7 +187,7 @@ public final class Arena {
             return new float[length];
         }
         float[] a = arena.take(length);
-        Arrays.fill(a, 0f);
+        GradPool.fill(a);
         return a;
     }
 }

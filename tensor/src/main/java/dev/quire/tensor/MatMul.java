@@ -14,22 +14,28 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #tn}: {@code C[m, n] (+)= A[k, m]ᵀ · B[k, n]}</li>
  * </ul>
  *
- * <p>How it is fast: C is computed in register tiles of 6 rows × 4 vectors (64 columns with 512-bit
- * vectors), each A element broadcast once and multiplied into 4 vectors of B by FMA; k is blocked by
- * {@value #KC} so the B panel being swept stays in cache. B is read in place when its rows are contiguous
- * (nn, tn) and packed into a panel otherwise (nt, and ragged right edges). Large problems split over
- * {@link Parallel} by column panels (or row tiles when there are few panels); small ones stay on the
- * calling thread, where hand-off would cost more than it saves.
+ * <p>How it is fast (Goto's loop order): C is computed in register tiles of 6 rows × 4 vectors (64
+ * columns with 512-bit vectors), each A element broadcast once and multiplied into 4 vectors of B by FMA.
+ * k is cut into blocks of at most {@value #KC}; every k block of B is packed once into contiguous panels
+ * (kc × 64), shared by all threads, before any multiply; then each thread takes rows of A {@value #MC} at
+ * a time (a row block) and runs every k block and panel over them, so the row block's A (and its part of
+ * C) stays in L2 while the panels pass. A is read in place where its rows are
+ * contiguous (nn, nt) and packed for tn. Threads split C by row blocks (each reads only its rows of A),
+ * and by panels too when there are too few row blocks; small problems stay on the calling thread, where
+ * hand-off would cost more than it saves. nn and tn with fewer than {@value #PACK_B_MIN_ROWS} rows read B
+ * in place instead of packing it.
  *
- * <p>Paths by shape: panels two vectors wide or less (a head of width 32, the 65th column of a
- * 65-wide head) use a 6 × 2L tile written to C through masks; the nt form with one or two rows of A
- * (decoding one token) takes dot products along B's rows ({@link #GEMV_ROWS}) instead of packing all of B.
+ * <p>Paths by shape: panels two vectors wide or less (a head of width 32) use a 6 × 2L tile written to C
+ * through masks; a ragged right edge of at most {@value #THIN} columns (the 65th column of a 65-wide
+ * head) takes dot products along k (nn, nt) or vectors along C's column (tn) instead of a mostly empty
+ * tile; the nt form with one or two rows of A (decoding one token) takes dot products along B's rows
+ * ({@link #GEMV_ROWS}) instead of packing all of B.
  *
  * <p>Determinism: every C element is a single chain {@code c = fma(a[i, p], b[p, j], c)} over p in
  * increasing order, starting from 0 (or from C's old value when accumulating), whatever the path (full
- * tile, edge tile, narrow tile, any split over threads), except the few-row nt path, whose fixed order is
- * L lane-wise chains added in lane order. The path depends on the shape only, so results are
- * bit-identical across thread counts and runs.
+ * tile, edge tile, narrow tile, thin tn column, any blocking or split over threads), except the few-row
+ * nt path and the thin nn/nt columns, whose fixed order is, per k block, L lane-wise chains added in lane
+ * order. The path depends on the shape only, so results are bit-identical across thread counts and runs.
  */
 public final class MatMul {
 
@@ -40,8 +46,38 @@ public final class MatMul {
     static final int MR = 6;
     /** Columns of the register tile and width of a B panel: 4 vectors. */
     static final int NR = 4 * L;
-    /** Depth of a k block: a KC × NR panel of B (128 KiB) stays in L2 while all rows of A stream past. */
-    static final int KC = 256;
+    /**
+     * Deepest k block. k is cut into equal blocks of at most KC (k = 384: one block, 1536: four), so C is
+     * loaded and stored once per block, and the block of A and the packed k slice of B (576 KiB for
+     * n = 384) share the 1 MiB L2. Measured per core at 4096 × 1536 × 384: 384 a few percent ahead of 512
+     * and 256.
+     */
+    static final int KC = 384;
+    /**
+     * Rows of A per row block (16 register tiles): the MC × kc block of A (144 KiB at kc = 384) stays in L2
+     * while every panel of B passes under it, instead of all of A streaming from memory once per panel
+     * (which held 4096 × 1536 × 384 at 0.56–0.71× OpenBLAS).
+     */
+    static final int MC = 16 * MR;
+    /** Most panels packed at once (a column group). */
+    static final int NC_PANELS = 32;
+    /**
+     * Most floats of B packed at once (16 MiB): all k blocks of a column group are packed before any
+     * multiply, so a group has at most this / (k · NR) panels.
+     */
+    static final long SHARED_B_MAX = 1L << 22;
+    /**
+     * From this many rows of A on (and always for nt), each k block of B is packed once into contiguous
+     * panels shared by all threads. Below it, nn and tn read full panels of B in place: for the few rows
+     * of an attention head the copy would cost about as much as the multiply.
+     */
+    static final int PACK_B_MIN_ROWS = 128;
+    /**
+     * A ragged right edge at most this wide (the 65th column of a 65-wide head) is not given a register
+     * tile, which would spend 2 vector FMAs per row and k on one useful lane: nn and nt take dot products
+     * along k instead, tn sweeps L rows of C's column at a time.
+     */
+    static final int THIN = 4;
     /** Panels at most this wide (two vectors) use the narrow 6 × 2L tile. */
     static final int NARROW = 2 * L;
     /**
@@ -52,12 +88,17 @@ public final class MatMul {
     static final int GEMV_ROWS = 2;
     /** Below this many multiply-adds (m·n·k) the caller does all the work itself. */
     static final long PARALLEL_MIN_WORK = 1L << 20;
+    /** From this many floats of B per k block on, packing is itself split over the threads. */
+    private static final int PARALLEL_PACK_MIN = 1 << 15;
 
     private enum Form { NN, NT, TN }
 
-    /** Per-thread scratch: a packed B panel, an edge tile of C and a packed A tile. */
+    /** Per-thread scratch: a packed B panel, an edge tile of C and a packed block of A (tn). */
     private static final ThreadLocal<float[][]> SCRATCH =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NR], new float[MR * NR], new float[KC * MR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NR], new float[MR * NR], new float[KC * MC]});
+
+    /** The calling thread's packed slice of B, [panel][kc][NR], read by every thread of one product. */
+    private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     private MatMul() {}
 
@@ -86,6 +127,10 @@ public final class MatMul {
         }
     }
 
+    /** One product's operands and shape, handed to the threads that share it. */
+    private record Product(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                           int m, int k, int n) {}
+
     private static void gemm(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                              int m, int k, int n, boolean acc) {
         if (m < 0 || k < 0 || n < 0) {
@@ -108,123 +153,171 @@ public final class MatMul {
             gemvNt(a, aOff, b, bOff, c, cOff, m, k, n, acc);
             return;
         }
+        Product pr = new Product(f, a, aOff, b, bOff, c, cOff, m, k, n);
         int panels = (n + NR - 1) / NR;
-        int rowTiles = (m + MR - 1) / MR;
-        int threads = Parallel.threads();
-        if ((long) m * n * k < PARALLEL_MIN_WORK || threads == 1) {
-            block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, 0, m, 0, panels);
-        } else if (panels >= 2 * threads || panels >= rowTiles) {
-            // Split by column panels: each thread owns whole columns of C.
-            Parallel.forRange(panels, (p0, p1) -> block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, 0, m, p0, p1));
-        } else {
-            // Few panels, many rows: split by row tiles (each thread owns whole rows of C).
-            Parallel.forRange(rowTiles, (t0, t1) ->
-                    block(f, a, aOff, b, bOff, c, cOff, m, k, n, acc, t0 * MR, Math.min(m, t1 * MR), 0, panels));
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;   // equal blocks: k = 600 gives 300 + 300, not 384 + 216
+        boolean shareB = f == Form.NT || m >= PACK_B_MIN_ROWS;
+        boolean parallel = (long) m * n * k >= PARALLEL_MIN_WORK && Parallel.threads() > 1;
+        int rowBlocks = (m + MC - 1) / MC;
+        // Column groups small enough that all of their packed B (every k block) fits the shared buffer.
+        int groupPanels = (int) Math.max(1, Math.min(NC_PANELS, SHARED_B_MAX / ((long) k * NR)));
+        // Loop order (Goto's, k inside): column group → [pack all of its B once, shared] → row block of A →
+        // k block (A's block in L2, C's block stays in L2 across k blocks) → panel of B → register tile.
+        // Two hand-offs between threads per group (pack, compute) whatever k is. C[i, j] is one fma chain
+        // over p in increasing order on every path, so the blocking and the split over threads never
+        // change a bit of the result.
+        for (int g0 = 0; g0 < panels; g0 += groupPanels) {
+            int gs = g0, g1 = Math.min(panels, g0 + groupPanels);
+            int group = g1 - g0;
+            float[] bp = null;
+            if (shareB) {
+                // [k block][panel][kc][NR]: block kb starts at k0 · group · NR.
+                float[] pack = sharedB(k * group * NR);
+                int jobs = kBlocks * group;
+                Parallel.IntRangeBody packJobs = (q0, q1) -> {
+                    for (int q = q0; q < q1; q++) {
+                        int k0 = q / group * kcMax, kc = Math.min(kcMax, k - k0);
+                        packPanel(pr, k0, kc, gs + q % group, pack, k0 * group * NR + q % group * kc * NR);
+                    }
+                };
+                if (parallel && jobs > 1 && (long) k * group * NR >= PARALLEL_PACK_MIN) {
+                    Parallel.forRange(jobs, packJobs);
+                } else {
+                    packJobs.run(0, jobs);
+                }
+                bp = pack;
+            }
+            float[] shared = bp;
+            // Work items: row blocks (each thread reads only its rows of A, all of the shared B) and, when
+            // there are too few of them to keep every thread busy, also chunks of panels.
+            int colChunks = !parallel || rowBlocks >= 2 * Parallel.threads()
+                    ? 1 : Math.min(group, (2 * Parallel.threads() + rowBlocks - 1) / rowBlocks);
+            int items = rowBlocks * colChunks;
+            Parallel.IntRangeBody body = (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    int i0 = t / colChunks * MC, cc = t % colChunks;
+                    int p0 = gs + group * cc / colChunks, p1 = gs + group * (cc + 1) / colChunks;
+                    for (int k0 = 0; k0 < k; k0 += kcMax) {
+                        rowBlock(pr, shared, k0 * group * NR, gs, k0, Math.min(kcMax, k - k0), acc || k0 > 0,
+                                i0, Math.min(m, i0 + MC), p0, p1);
+                    }
+                }
+            };
+            if (parallel && items > 1) {
+                Parallel.forRange(items, body);
+            } else {
+                body.run(0, items);
+            }
         }
     }
 
-    /** Computes rows {@code [i0, i1)} and column panels {@code [p0, p1)} of C. */
-    private static void block(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                              int m, int k, int n, boolean acc, int i0, int i1, int p0, int p1) {
+    /** The calling thread's shared-B buffer, grown to at least {@code size} floats. */
+    private static float[] sharedB(int size) {
+        float[][] holder = SHARED_B.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+
+    /** Packs panel p of B's k rows [k0, k0+kc) into {@code pack[off..]} as [kc][NR], zero-padded. */
+    private static void packPanel(Product pr, int k0, int kc, int p, float[] pack, int off) {
+        int j0 = p * NR;
+        packB(pr.f(), pr.b(), pr.bOff(), pr.k(), pr.n(), k0, kc, j0, Math.min(NR, pr.n() - j0), pack, off, NR);
+    }
+
+    /**
+     * Rows {@code [i0, i1)} (at most {@link #MC}) × panels {@code [p0, p1)} of C for the k block
+     * {@code [k0, k0+kc)}. {@code bp} holds the packed panels of the group starting at panel {@code g0}
+     * (this k block's from {@code bBase} on), or is null when B is read in place (nn and tn with few rows;
+     * ragged panels are then packed here).
+     */
+    private static void rowBlock(Product pr, float[] bp, int bBase, int g0, int k0, int kc, boolean load,
+                                 int i0, int i1, int p0, int p1) {
+        Form f = pr.f();
+        float[] a = pr.a(), b = pr.b(), c = pr.c();
+        int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
         float[][] scratch = SCRATCH.get();
         float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2];
-        // Packing B costs a scalar copy of each panel per k block, paid back over the row tiles: it pays
-        // for many rows (in place, rows of B lie n floats apart, which for n a power of two maps them all
-        // onto the same cache sets), not for the few rows of an attention head, where the copy would
-        // cost about as much as the multiply.
-        boolean fewRows = i1 - i0 < 128;
-        // For tn, A's tile rows are columns of A [k, m], m floats apart. Packing them costs a scalar copy
-        // of A per k block, repaid only across several column panels; with few panels A is read in
-        // place (measured: packing wins from about 4 panels on, reading in place below).
+        // For tn, A's tile rows are columns of A [k, m], m floats apart. Packing them costs a copy of the
+        // row block per k block, repaid across several panels (measured: from about 4 panels on; below, A
+        // is read in place).
         boolean packA = f == Form.TN && p1 - p0 >= 4;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
-            boolean load = acc || k0 > 0;
-            if (packA) {
-                // Pack every row tile of this block once per k block as [kc][MR], reused by all panels.
-                int tiles = (i1 - i0 + MR - 1) / MR;
-                if (aPack.length < tiles * kc * MR) {
-                    aPack = new float[tiles * KC * MR];
-                    scratch[2] = aPack;
-                }
-                for (int t = 0; t < tiles; t++) {
-                    int i = i0 + t * MR;
-                    packA(a, aOff, m, k0, kc, i, Math.min(MR, i1 - i), aPack, t * kc * MR);
-                }
+        if (packA) {
+            packABlock(a, aOff, m, k0, kc, i0, i1, aPack);
+        }
+        for (int p = p0; p < p1; p++) {
+            int j0 = p * NR;
+            int nw = Math.min(NR, n - j0); // width of this panel (< NR at the ragged right edge)
+            if (nw <= THIN) {
+                thinColumns(pr, k0, kc, load, i0, i1, j0, nw, bPack);
+                continue;
             }
-            for (int p = p0; p < p1; p++) {
-                int j0 = p * NR;
-                int nw = Math.min(NR, n - j0); // width of this panel (< NR at the ragged right edge)
-                boolean narrow = nw <= NARROW;
-                float[] bp;
-                int bo, ldb;
-                if (narrow && f != Form.NT && nw == NARROW) {
-                    bp = b;                    // B panel [kc, 2L] read in place
-                    bo = bOff + k0 * n + j0;
-                    ldb = n;
-                } else if (narrow) {
-                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack, NARROW);
-                    bp = bPack;
-                    bo = 0;
-                    ldb = NARROW;
-                } else if (f != Form.NT && nw == NR && fewRows) {
-                    bp = b;                    // B panel [kc, NR] read in place
-                    bo = bOff + k0 * n + j0;
-                    ldb = n;
+            boolean narrow = nw <= NARROW;
+            float[] bs;
+            int bo, ldb;
+            if (bp != null) {
+                bs = bp;                   // shared packed panel [kc, NR]
+                bo = bBase + (p - g0) * kc * NR;
+                ldb = NR;
+            } else if (f != Form.NT && (nw == NR || nw == NARROW)) {
+                bs = b;                    // B panel [kc, nw] read in place
+                bo = bOff + k0 * n + j0;
+                ldb = n;
+            } else {
+                packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack, 0, narrow ? NARROW : NR);
+                bs = bPack;
+                bo = 0;
+                ldb = narrow ? NARROW : NR;
+            }
+            for (int i = i0; i < i1; i += MR) {
+                int mr = Math.min(MR, i1 - i);
+                // Row r of the A tile is read at ap[ar_r + kk * aks]; missing rows of an edge tile
+                // repeat the last valid row (their results are dropped).
+                float[] ap;
+                int ar0, rowStep, aks;
+                if (packA) {
+                    ap = aPack;
+                    ar0 = (i - i0) / MR * kc * MR;
+                    rowStep = 1;
+                    aks = MR;
+                } else if (f == Form.TN) {
+                    ap = a;
+                    ar0 = aOff + k0 * m + i;
+                    rowStep = 1;
+                    aks = m;
                 } else {
-                    packB(f, b, bOff, k, n, k0, kc, j0, nw, bPack, NR);
-                    bp = bPack;
-                    bo = 0;
-                    ldb = NR;
+                    ap = a;
+                    ar0 = aOff + i * k + k0;
+                    rowStep = k;
+                    aks = 1;
                 }
-                for (int i = i0; i < i1; i += MR) {
-                    int mr = Math.min(MR, i1 - i);
-                    // Row r of the A tile is read at ap[ar_r + kk * aks]; missing rows of an edge tile
-                    // repeat the last valid row (their results are dropped).
-                    float[] ap;
-                    int ar0, rowStep, aks;
-                    if (f == Form.TN && !packA) {
-                        ap = a;
-                        ar0 = aOff + k0 * m + i;
-                        rowStep = 1;
-                        aks = m;
-                    } else if (f == Form.TN) {
-                        ap = aPack;
-                        ar0 = (i - i0) / MR * kc * MR;
-                        rowStep = 1;
-                        aks = MR;
-                    } else {
-                        ap = a;
-                        ar0 = aOff + i * k + k0;
-                        rowStep = k;
-                        aks = 1;
+                int last = mr - 1;
+                int a0 = ar0, a1 = ar0 + Math.min(1, last) * rowStep, a2 = ar0 + Math.min(2, last) * rowStep,
+                        a3 = ar0 + Math.min(3, last) * rowStep, a4 = ar0 + Math.min(4, last) * rowStep,
+                        a5 = ar0 + Math.min(5, last) * rowStep;
+                int co = cOff + i * n + j0;
+                if (narrow) {
+                    // At most two vectors wide (a head of width 32, the ragged edge of a 65-wide
+                    // head): a 6 x 2L tile written straight to C, masked, instead of a 6 x 4L
+                    // tile mostly of padding through the scratch copy.
+                    kernelNarrow(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, c, co, n, kc, load, mr, nw);
+                } else if (mr == MR && nw == NR) {
+                    kernel(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, c, co, n, kc, load);
+                } else {
+                    // Edge tile: the same kernel on a scratch copy of C's valid part.
+                    for (int r = 0; r < MR; r++) {
+                        if (load && r < mr) {
+                            System.arraycopy(c, co + r * n, tile, r * NR, nw);
+                            Arrays.fill(tile, r * NR + nw, r * NR + NR, 0f);
+                        } else {
+                            Arrays.fill(tile, r * NR, r * NR + NR, 0f);
+                        }
                     }
-                    int last = mr - 1;
-                    int a0 = ar0, a1 = ar0 + Math.min(1, last) * rowStep, a2 = ar0 + Math.min(2, last) * rowStep,
-                            a3 = ar0 + Math.min(3, last) * rowStep, a4 = ar0 + Math.min(4, last) * rowStep,
-                            a5 = ar0 + Math.min(5, last) * rowStep;
-                    int co = cOff + i * n + j0;
-                    if (narrow) {
-                        // At most two vectors wide (a head of width 32, the ragged edge of a 65-wide
-                        // head): a 6 x 2L tile written straight to C, masked, instead of a 6 x 4L
-                        // tile mostly of padding through the scratch copy.
-                        kernelNarrow(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, c, co, n, kc, load, mr, nw);
-                    } else if (mr == MR && nw == NR) {
-                        kernel(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, c, co, n, kc, load);
-                    } else {
-                        // Edge tile: the same kernel on a scratch copy of C's valid part.
-                        for (int r = 0; r < MR; r++) {
-                            if (load && r < mr) {
-                                System.arraycopy(c, co + r * n, tile, r * NR, nw);
-                                Arrays.fill(tile, r * NR + nw, r * NR + NR, 0f);
-                            } else {
-                                Arrays.fill(tile, r * NR, r * NR + NR, 0f);
-                            }
-                        }
-                        kernel(ap, a0, a1, a2, a3, a4, a5, aks, bp, bo, ldb, tile, 0, NR, kc, true);
-                        for (int r = 0; r < mr; r++) {
-                            System.arraycopy(tile, r * NR, c, co + r * n, nw);
-                        }
+                    kernel(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, tile, 0, NR, kc, true);
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(tile, r * NR, c, co + r * n, nw);
                     }
                 }
             }
@@ -232,16 +325,91 @@ public final class MatMul {
     }
 
     /**
-     * Copies rows {@code i..i+mr} of the product's A (stored as [k, m]), k in {@code [k0, k0+kc)}, into
-     * {@code pack[off..]} as [kc][MR]; rows past mr repeat the last valid one.
+     * Columns {@code [j0, j0+nw)} of C, rows {@code [i0, i1)}, for the k block {@code [k0, k0+kc)}, when
+     * {@code nw <= THIN}.
+     *
+     * <p>nn and nt: each C element is a dot product of A's row (contiguous along k) with B's column
+     * (contiguous along k in nt's B [n, k]; copied into {@code colBuf} for nn): L lane-wise fma chains in
+     * increasing k, added in lane order, then added to C (or to C's old value). tn: A [k, m] is contiguous
+     * along m, so L rows of one column are one vector and each element is the same single fma chain in
+     * increasing k as in the register tiles. Either way the order depends on the shape only.
      */
-    private static void packA(float[] a, int aOff, int m, int k0, int kc, int i, int mr, float[] pack, int off) {
-        for (int kk = 0; kk < kc; kk++) {
-            int src = aOff + (k0 + kk) * m + i;
-            int dst = off + kk * MR;
-            if (mr == MR) {
-                System.arraycopy(a, src, pack, dst, MR);
+    private static void thinColumns(Product pr, int k0, int kc, boolean load, int i0, int i1, int j0, int nw,
+                                    float[] colBuf) {
+        float[] a = pr.a(), b = pr.b(), c = pr.c();
+        int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
+        if (pr.f() == Form.TN) {
+            float[] column = new float[L]; // C[i..i+L, j], gathered and scattered (C's column is n apart)
+            for (int j = j0; j < j0 + nw; j++) {
+                for (int i = i0; i < i1; i += L) {
+                    int rows = Math.min(L, i1 - i);
+                    VectorMask<Float> live = S.indexInRange(0, rows);
+                    FloatVector acc = FloatVector.zero(S);
+                    if (load) {
+                        for (int r = 0; r < rows; r++) column[r] = c[cOff + (i + r) * n + j];
+                        acc = FloatVector.fromArray(S, column, 0, live);
+                    }
+                    int ap = aOff + k0 * m + i, bp = bOff + k0 * n + j;
+                    for (int kk = 0; kk < kc; kk++) {
+                        // C[i..i+L, j] = fma(A[k0+kk, i..i+L], B[k0+kk, j], C[i..i+L, j])
+                        acc = FloatVector.fromArray(S, a, ap + kk * m, live).fma(FloatVector.broadcast(S, b[bp + kk * n]), acc);
+                    }
+                    acc.intoArray(column, 0);
+                    for (int r = 0; r < rows; r++) c[cOff + (i + r) * n + j] = column[r];
+                }
+            }
+            return;
+        }
+        int kMain = kc - kc % L;
+        VectorMask<Float> tail = S.indexInRange(kMain, kc);
+        for (int j = j0; j < j0 + nw; j++) {
+            float[] col;
+            int co;
+            if (pr.f() == Form.NT) {
+                col = b;                       // B [n, k]: column j of Bᵀ is row j of B
+                co = bOff + j * k + k0;
             } else {
+                for (int kk = 0; kk < kc; kk++) colBuf[kk] = b[bOff + (k0 + kk) * n + j];
+                col = colBuf;
+                co = 0;
+            }
+            for (int i = i0; i < i1; i++) {
+                int ai = aOff + i * k + k0;
+                FloatVector s0 = FloatVector.zero(S);
+                for (int q = 0; q < kMain; q += L) {
+                    s0 = FloatVector.fromArray(S, a, ai + q).fma(FloatVector.fromArray(S, col, co + q), s0);
+                }
+                if (kMain < kc) {
+                    s0 = FloatVector.fromArray(S, a, ai + kMain, tail).fma(FloatVector.fromArray(S, col, co + kMain, tail), s0);
+                }
+                int ci = cOff + i * n + j;
+                c[ci] = (load ? c[ci] : 0f) + VectorMath.laneSum(s0);
+            }
+        }
+    }
+
+    /**
+     * Copies rows {@code [i0, i1)} of the product's A (stored as [k, m]: its columns), k in
+     * {@code [k0, k0+kc)}, into {@code pack} as one [kc][MR] tile after another; rows past the last valid
+     * one of an edge tile repeat it. Walks A along its contiguous rows (k outer), so each cache line and
+     * page of A is touched once per block instead of once per tile.
+     */
+    private static void packABlock(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] pack) {
+        int full = (i1 - i0) / MR;                 // complete tiles
+        int tileSize = kc * MR;
+        for (int kk = 0; kk < kc; kk++) {
+            int src = aOff + (k0 + kk) * m + i0;
+            int dst = kk * MR;
+            for (int t = 0; t < full; t++, src += MR, dst += tileSize) {
+                pack[dst] = a[src];
+                pack[dst + 1] = a[src + 1];
+                pack[dst + 2] = a[src + 2];
+                pack[dst + 3] = a[src + 3];
+                pack[dst + 4] = a[src + 4];
+                pack[dst + 5] = a[src + 5];
+            }
+            int mr = i1 - i0 - full * MR;
+            if (mr > 0) {
                 for (int r = 0; r < MR; r++) {
                     pack[dst + r] = a[src + Math.min(r, mr - 1)];
                 }
@@ -249,25 +417,33 @@ public final class MatMul {
         }
     }
 
-    /** Copies B's k rows [k0, k0+kc) × columns [j0, j0+nw) into {@code pack[kc][w]}, zero-padded to w. */
+    /**
+     * Copies B's k rows [k0, k0+kc) × columns [j0, j0+nw) into {@code pack[off..]} as [kc][w], zero-padded
+     * to w.
+     */
     private static void packB(Form f, float[] b, int bOff, int k, int n, int k0, int kc, int j0, int nw,
-                                  float[] pack, int w) {
+                              float[] pack, int off, int w) {
         if (f == Form.NT) {
-            // B is [n, k]: column j of the panel is row j0 + j of B (contiguous along k).
-            for (int j = 0; j < nw; j++) {
-                int src = bOff + (j0 + j) * k + k0;
-                for (int kk = 0; kk < kc; kk++) {
-                    pack[kk * w + j] = b[src + kk];
+            // B is [n, k]: column j of the panel is row j0 + j of B (contiguous along k). A transposing
+            // copy, 16 k at a time: the 16 rows of the panel being written (16·w floats) stay in L1 while
+            // every column passes, instead of each column's writes sweeping the whole panel.
+            for (int kb = 0; kb < kc; kb += 16) {
+                int ke = Math.min(kc, kb + 16);
+                for (int j = 0; j < nw; j++) {
+                    int src = bOff + (j0 + j) * k + k0;
+                    for (int kk = kb; kk < ke; kk++) {
+                        pack[off + kk * w + j] = b[src + kk];
+                    }
                 }
             }
         } else {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(b, bOff + (k0 + kk) * n + j0, pack, kk * w, nw);
+                System.arraycopy(b, bOff + (k0 + kk) * n + j0, pack, off + kk * w, nw);
             }
         }
         if (nw < w) {
             for (int kk = 0; kk < kc; kk++) {
-                Arrays.fill(pack, kk * w + nw, kk * w + w, 0f);
+                Arrays.fill(pack, off + kk * w + nw, off + kk * w + w, 0f);
             }
         }
     }

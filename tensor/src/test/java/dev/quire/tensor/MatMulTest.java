@@ -75,10 +75,51 @@ class MatMulTest {
         for (int form = 0; form < 3; form++) {
             compare(form, 37, MatMul.KC * 2 + 9, 70, false, rng);   // several k blocks
             compare(form, 37, MatMul.KC + 1, 70, true, rng);
-            compare(form, 200, 64, 300, false, rng);                // parallel by column panels
-            compare(form, 500, 70, 40, true, rng);                  // parallel by row tiles
+            compare(form, 200, 64, 300, false, rng);                // parallel: row blocks and panel chunks
+            compare(form, 500, 70, 40, true, rng);                  // parallel by row blocks
         }
         compare(0, 4, 0, 5, false, rng);                            // k = 0 clears C
+    }
+
+    @Test
+    void thinEdgesColumnGroupsAndSharedPanels() {
+        SplittableRandom rng = new SplittableRandom(14);
+        for (int form = 0; form < 3; form++) {
+            compare(form, 300, 2 * MatMul.KC + 3, 65, true, rng);    // shared packed B, thin 65th column, 3 k blocks
+            compare(form, 130, 40, 2 * MatMul.NR + 3, false, rng);   // a thin edge of 3 columns
+            compare(form, 150, 30, 4, false, rng);                   // n <= THIN: only the thin path
+            compare(form, 9, 20, MatMul.NC_PANELS * MatMul.NR + 70, true, rng); // two column groups
+            compare(form, 100, 64, 700, false, rng);                 // one row block, split by panel chunks
+        }
+    }
+
+    @Test
+    void thinColumnsAreBitIdenticalForAnyThreadCountAndAgreeWithOneRow() {
+        // The 65-wide head's shape, with several k blocks: the thin path's result must not depend on the
+        // split over threads, and a 1-row product (one row block, no shared panels) gives C's first row.
+        SplittableRandom rng = new SplittableRandom(15);
+        int m = 260, k = MatMul.KC + 200, n = 65;
+        float[] a = GradCheck.random(rng, m * k, -1, 1), b = GradCheck.random(rng, k * n, -1, 1);
+        int before = Parallel.threads();
+        try {
+            for (int form = 0; form < 3; form++) {
+                float[] reference = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] c = new float[m * n];
+                    run(form, a, 0, b, 0, c, 0, m, k, n, false);
+                    if (reference == null) reference = c;
+                    else assertThat(c).as("form %d, %d threads", form, threads).containsExactly(reference);
+                }
+                if (form == 0) {
+                    float[] row = new float[n];
+                    MatMul.nn(a, 0, b, 0, row, 0, 1, k, n, false);
+                    assertThat(row).containsExactly(java.util.Arrays.copyOf(reference, n));
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test

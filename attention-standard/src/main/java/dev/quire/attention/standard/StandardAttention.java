@@ -5,6 +5,7 @@ import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionShape;
 import dev.quire.api.AttentionResult;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.MatMul;
 import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
@@ -81,11 +82,13 @@ public final class StandardAttention implements Attention {
         float[] qd = q.data();
         float[] kd = k.data();
         float[] vd = v.data();
-        float[] probs = new float[d.scoreCount()];      // P   [B, H, Tq, Tk]
-        float[] out = new float[d.queryCount()];        // O   [B, H, Tq, D]
-        float[] lse = new float[d.batch * d.heads * d.queries]; // [B, H, Tq]
+        // Results and what the backward pass keeps come from the caller's arena when one is active (a
+        // training step then reuses the arrays of the step before); every element is written below.
+        float[] probs = Arena.resultArray(d.scoreCount());            // P   [B, H, Tq, Tk]
+        float[] out = Arena.resultArray(d.queryCount());              // O   [B, H, Tq, D]
+        float[] lse = Arena.resultArray(d.batch * d.heads * d.queries); // [B, H, Tq]
         // P̃ = P ∘ M / (1 − rate)  [B, H, Tq, Tk], or P itself without dropout.
-        float[] dropped = dropout == null ? probs : new float[d.scoreCount()];
+        float[] dropped = dropout == null ? probs : Arena.resultArray(d.scoreCount());
         float keepScale = dropout == null ? 1f : dropout.keepScale();
 
         Parallel.forRange(d.batch * d.heads, (from, to) -> {
@@ -106,6 +109,7 @@ public final class StandardAttention implements Attention {
                         for (int j = 0; j < seen; j++) {
                             dropped[row + j] = dropout.keeps(key, j) ? probs[row + j] * keepScale : 0f;
                         }
+                        Arrays.fill(dropped, row + seen, row + d.keys, 0f); // masked: P̃ = 0 (array is reused)
                     }
                 }
                 // O = P̃·V  [Tq, Tk]·[Tk, D] -> [Tq, D]; masked and dropped entries of P̃ are zero.
@@ -162,7 +166,9 @@ public final class StandardAttention implements Attention {
         float[] dq = q.requiresGrad() ? q.gradForAccumulation() : null;
         float[] dk = k.requiresGrad() ? k.gradForAccumulation() : null;
         float[] dv = v.requiresGrad() ? v.gradForAccumulation() : null;
-        float[] dScores = new float[probs.length]; // dS · scale  [B, H, Tq, Tk]
+        // dS · scale  [B, H, Tq, Tk]: a temporary of this pass (every block is overwritten by its dP first),
+        // recycled through the thread's pool instead of becoming garbage of B·H·Tq·Tk floats per layer.
+        float[] dScores = Arena.scratch(probs.length, false);
 
         // Pass 1, per query head: dS and dQ. Query heads own disjoint rows of dQ.
         Parallel.forRange(d.batch * d.heads, (from, to) -> {
@@ -199,9 +205,15 @@ public final class StandardAttention implements Attention {
             }
         });
 
-        if (dk == null && dv == null) {
-            return;
+        if (dk != null || dv != null) {
+            keyValueGradients(d, qd, gradOut, dropped, dScores, dk, dv);
         }
+        Arena.releaseScratch(dScores);
+    }
+
+    /** Pass 2 of the backward pass: dK and dV from dS and P̃. */
+    private static void keyValueGradients(Dims d, float[] qd, float[] gradOut, float[] dropped, float[] dScores,
+                                          float[] dk, float[] dv) {
         // Pass 2, per key/value head: the query heads of a group add into the same dK, dV rows, so one
         // task owns a whole group and adds its heads in a fixed order (deterministic, no races).
         Parallel.forRange(d.batch * d.kvHeads, (from, to) -> {

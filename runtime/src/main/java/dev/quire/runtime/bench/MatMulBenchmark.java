@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * Speed of the {@link MatMul} kernels on one shape, in the three forms the model uses: {@code nn}
  * ({@code C = A·B}), {@code nt} ({@code C = A·Bᵀ}) and {@code tn} ({@code C = Aᵀ·B}). GFLOP/s is
  * {@code 2·m·k·n / time}, the best of several timed batches of at least {@code minMillis} ms each after
- * warm-up (the method of {@code docs/perf-notes.md}, comparable with {@code torch.mm}).
+ * warm-up (the method of {@code docs/perf-notes.md}, comparable with {@code torch.mm} through
+ * {@code scripts/torch_mm.py}). Warm-up lasts until the speed stops growing, so that a slow JIT on a busy
+ * machine is not measured.
  */
 public final class MatMulBenchmark {
 
@@ -46,9 +48,25 @@ public final class MatMulBenchmark {
     }
 
     private static double measure(Runnable op, double flops, int repeats, int minMillis) {
+        // Warm-up: at least 300 ms, then on while the speed still grows (by more than 10% from one 100 ms
+        // window to the next), for at most 5 s. On a busy machine C2 may take seconds to compile the
+        // kernels, and until it has, the Vector API runs a hundred times slower: a fixed warm-up then
+        // measured the interpreter (1 GFLOP/s instead of 200).
         long warm = System.nanoTime();
-        while (System.nanoTime() - warm < 300_000_000L) {
-            op.run(); // warm-up: C2 compiles the kernels
+        double previous = 0;
+        while (true) {
+            long t0 = System.nanoTime();
+            long calls = 0;
+            do {
+                op.run();
+                calls++;
+            } while (System.nanoTime() - t0 < 100_000_000L);
+            double rate = calls / (double) (System.nanoTime() - t0);
+            long elapsed = System.nanoTime() - warm;
+            if (elapsed >= 5_000_000_000L || (elapsed >= 300_000_000L && rate <= previous * 1.1)) {
+                break;
+            }
+            previous = rate;
         }
         double best = 0;
         for (int r = 0; r < repeats; r++) {

@@ -3,6 +3,7 @@ package dev.quire.runtime.bench;
 import dev.quire.api.Attention;
 import dev.quire.api.ComponentKind;
 import dev.quire.api.Optimizer;
+import dev.quire.api.Parameter;
 import dev.quire.api.OptimizerFactory;
 import dev.quire.api.ParameterGroup;
 import dev.quire.api.PositionalEncoding;
@@ -14,6 +15,7 @@ import dev.quire.model.GptConfig;
 import dev.quire.model.Rng;
 import dev.quire.runtime.demo.DemoCorpus;
 import dev.quire.runtime.discovery.ComponentCatalog;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
 import java.io.IOException;
@@ -105,6 +107,10 @@ public final class TrainBenchmark {
         for (int i = 0; i < warmup + steps; i++) {
             fill(inputs, targets, corpus, rng, batch, time);
             long t0 = System.nanoTime();
+            // zeroGrad, handing last step's gradient arrays to this step's backward pass (no new ones).
+            for (Parameter p : model.parameters()) {
+                Arena.recycleGradient(p.value());
+            }
             optimizer.zeroGrad();
             Tensor loss = model.loss(inputs, targets, batch, time, new TrainingContext(true, i, rng), 0f);
             loss.backward();

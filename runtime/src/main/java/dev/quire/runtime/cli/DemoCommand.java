@@ -3,8 +3,10 @@ package dev.quire.runtime.cli;
 import dev.quire.runtime.config.PipelineParser.Overrides;
 import dev.quire.runtime.config.YamlDocument;
 import dev.quire.runtime.console.Console;
+import dev.quire.runtime.demo.DemoChain;
 import dev.quire.runtime.pipeline.PipelineRunner;
 import dev.quire.runtime.pipeline.RunSettings;
+import dev.quire.runtime.stages.RunFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Train a small character-level GPT on a generated corpus of fables, evaluate it and sample",
                 "from it: the whole pipeline in a minute or two, nothing to download.",
+                "With --chain, then fine-tune it on generated prompt/completion pairs and align it with DPO on",
+                "rankings by a simulated person (docs/alignment-data.md), and compare the two by that person's taste.",
                 "Writes into a fresh directory quire-runs/demo-<time> (or --output)."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -51,6 +55,29 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--show-pipeline", description = "Print the demo's pipeline file and exit.")
     boolean showPipeline;
 
+    @Option(names = "--chain", description = "Also fine-tune and align (DPO) on built-in data: pretrain -> finetune -> align.")
+    boolean chain;
+
+    @Option(names = "--finetune-steps", paramLabel = "N", defaultValue = "" + DemoChain.FINETUNE_STEPS,
+            description = "With --chain: fine-tuning steps (default: ${DEFAULT-VALUE}).")
+    int finetuneSteps;
+
+    @Option(names = "--align-steps", paramLabel = "N", defaultValue = "" + DemoChain.ALIGN_STEPS,
+            description = "With --chain: DPO updates (default: ${DEFAULT-VALUE}).")
+    int alignSteps;
+
+    @Option(names = "--compare", paramLabel = "N", defaultValue = "" + DemoChain.COMPARE_PROMPTS,
+            description = "With --chain: held-out prompts on which the fine-tuned and the aligned model are compared (default: ${DEFAULT-VALUE}).")
+    int comparePrompts;
+
+    @Option(names = "--align-lr", paramLabel = "LR", defaultValue = "" + DemoChain.ALIGN_LEARNING_RATE,
+            description = "With --chain: DPO learning rate (default: ${DEFAULT-VALUE}).")
+    double alignLearningRate;
+
+    @Option(names = "--beta", paramLabel = "B", defaultValue = "" + DemoChain.BETA,
+            description = "With --chain: DPO's beta, the strength of the pull toward the fine-tuned model (default: ${DEFAULT-VALUE}).")
+    double beta;
+
     DemoCommand(Console console) {
         this.console = console;
     }
@@ -66,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int interval = Math.max(1, steps / 8);
+        int interval = steps < 8 ? steps : steps / 8; // a very short demo (a test) evaluates once, at the end
         int warmup = Math.min(50, steps / 10);
         return template.replace("{{steps}}", Integer.toString(steps))
                 .replace("{{interval}}", Integer.toString(interval))
@@ -78,19 +105,40 @@ final class DemoCommand implements Callable<Integer> {
         if (steps < 1 || steps > 1_000_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be from 1 to 1000000, got " + steps);
         }
-        String text = pipeline(steps);
+        for (var check : new Object[][] {{finetuneSteps, "--finetune-steps"}, {alignSteps, "--align-steps"},
+                {comparePrompts, "--compare"}}) {
+            int value = (Integer) check[0];
+            if (value < 1 || value > 1_000_000) {
+                throw new CommandLine.ParameterException(spec.commandLine(), check[1] + " must be from 1 to 1000000, got "
+                        + value);
+            }
+        }
+        if (!(alignLearningRate > 0 && alignLearningRate < 1) || !(beta > 0 && beta <= 100)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--align-lr must be in (0, 1) and --beta in "
+                    + "(0, 100], got " + alignLearningRate + " and " + beta);
+        }
+        Path dir = output != null ? output : freshDirectory();
+        Path data = DemoChain.dataDirectory(dir);
+        String text = chain ? DemoChain.pipeline(pipeline(steps), data, finetuneSteps, alignSteps, alignLearningRate, beta) : pipeline(steps);
         if (showPipeline) {
             console.out().print(text);
             console.out().flush();
             return 0;
         }
         Threads.apply(threads);
-        Path dir = output != null ? output : freshDirectory();
         var document = YamlDocument.parse(Path.of("demo.yaml"), text);
         try (var loaded = PipelineRunner.load(document, text, new Overrides(Optional.empty(), Optional.of(dir)))) {
             var settings = new RunSettings(false);
+            // The chain's data files must exist before the stages' input is checked; they are not written into
+            // a directory that holds a run already (which checkOutput then refuses).
+            if (chain && !Files.exists(RunFiles.latest(dir)) && !Files.exists(RunFiles.metrics(dir))) {
+                DemoChain.writeData(data, console);
+            }
             PipelineRunner.checkOutput(loaded.config(), settings);
             PipelineRunner.run(loaded, settings, console);
+            if (chain) {
+                DemoChain.compare(dir, loaded.components().catalog(), comparePrompts, console);
+            }
         }
         return 0;
     }

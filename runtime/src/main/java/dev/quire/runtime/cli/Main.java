@@ -74,6 +74,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new RunCommand(console));
         cli.addSubcommand(new PluginsCommand(console));
         cli.addSubcommand(new GenerateCommand(console));
+        cli.addSubcommand(new RankCommand(console));
         cli.addSubcommand(new InspectCommand(console));
         cli.addSubcommand(new ExportCommand(console));
         cli.addSubcommand(new ImportCommand(console));
@@ -82,7 +83,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new BenchTrainCommand(console))
                 .addSubcommand(new BenchTokenizerCommand(console))
                 .addSubcommand(new BenchGenerateCommand(console))
-                .addSubcommand(new BenchMatmulCommand(console)));
+                .addSubcommand(new BenchMatmulCommand(console))
+                .addSubcommand(new BenchRecipeCommand(console)));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

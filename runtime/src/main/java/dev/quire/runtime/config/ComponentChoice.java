@@ -8,7 +8,8 @@ import java.util.Objects;
  * A component chosen by a pipeline file: {@code {id: adamw, lr: 1.0e-3}}, bound and validated.
  *
  * @param role       where the file chose it: {@code optimizer}, {@code model.attention},
- *                   {@code regularizers[0]}, {@code stages[2].sample}
+ *                   {@code regularizers[0]}, {@code stages[2].sample}; a stage's option that is a component
+ *                   (the {@code align} stage's {@code method}) is one too, {@code stages[3].align.method}
  * @param descriptor the component found under that id (kind, id, version, origin)
  * @param options    its validated options record
  */

@@ -5,11 +5,14 @@ import dev.quire.api.LearningRateSchedule;
 import dev.quire.runtime.config.ConfigNode.ConfigMap;
 import dev.quire.runtime.discovery.ComponentCatalog;
 import dev.quire.runtime.discovery.ComponentEntry;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -36,6 +39,22 @@ public final class PipelineParser {
     static final String DEFAULT_OPTIMIZER = "adamw";
     static final String DEFAULT_SCHEDULE = "constant";
     static final long DEFAULT_SEED = 1337;
+
+    /**
+     * A stage's option that is a component: a {@link ComponentChoice} component of the stage's options record,
+     * bound from its key as a component block of {@code kind} ({@code id}, or {@code {id: X, ...options}}),
+     * exactly like a top-level component, or {@code defaultId} with its defaults when the file leaves it out.
+     */
+    record StageComponent(ComponentKind kind, String defaultId) {
+    }
+
+    /**
+     * The stage options that are components, by the name of their record component (whatever the stage): the
+     * {@code align} stage's {@code method}. A stage whose options record has a {@link ComponentChoice}
+     * component by another name cannot be configured (the file is refused, naming it).
+     */
+    static final Map<String, StageComponent> STAGE_COMPONENTS = Map.of(
+            "method", new StageComponent(ComponentKind.ALIGNMENT, AlignOptions.DEFAULT_METHOD));
 
     private final Path file;
     private final Path baseDir;
@@ -216,12 +235,29 @@ public final class PipelineParser {
             String role = item.path() + "." + id;
             ComponentEntry entry = catalog.find(ComponentKind.STAGE, id).orElseThrow(() -> item.error(
                     "unknown stage '" + id + "'. " + catalog.choices(ComponentKind.STAGE)));
+            Map<String, StageComponent> componentOptions = componentOptions(entry, item);
             Record options;
+            ConfigMap map = null;
             if (optionsNode == null || optionsNode.isNull()) {
                 options = entry.defaultOptions();
             } else {
-                ConfigMap map = optionsNode.withPath(role).mapping("a mapping of options for stage '" + id + "'");
-                options = bindOptions(map, Set.of(), entry, "stage '" + id + "'");
+                map = optionsNode.withPath(role).mapping("a mapping of options for stage '" + id + "'");
+                options = bindOptions(map, componentOptions.keySet(), entry, "stage '" + id + "'");
+            }
+            if (!componentOptions.isEmpty()) {
+                // Then each option that is a component, as a block of its kind (see STAGE_COMPONENTS).
+                ConfigNode at = map == null ? item : map.node();
+                var chosen = new LinkedHashMap<String, ComponentChoice>();
+                for (var option : componentOptions.entrySet()) {
+                    StageComponent slot = option.getValue();
+                    Optional<ConfigNode> given = map == null ? Optional.empty() : map.get(option.getKey());
+                    chosen.put(option.getKey(), given.isPresent() && !given.get().isNull()
+                            ? block(given.get(), slot.kind(), Set.of(), catalog)
+                            : defaultComponent(role + "." + option.getKey(), slot.kind(), slot.defaultId(),
+                            given.orElse(at), catalog));
+                }
+                options = OptionsBinder.replace(at, options, chosen, "stage '" + id + "' (from "
+                        + entry.descriptor().origin() + ")");
             }
             stages.add(new ComponentChoice(role, entry.descriptor(), options));
         }
@@ -230,6 +266,28 @@ public final class PipelineParser {
             throw node.error("a pipeline may have at most one pretrain stage, found " + pretrains);
         }
         return stages;
+    }
+
+    /** The components of a stage's options record that are components themselves (see {@link #STAGE_COMPONENTS}). */
+    private static Map<String, StageComponent> componentOptions(ComponentEntry entry, ConfigNode at) {
+        var out = new LinkedHashMap<String, StageComponent>();
+        RecordComponent[] components = entry.provider().optionsType().getRecordComponents();
+        if (components == null) {
+            return out; // not a record: the binder says so
+        }
+        for (RecordComponent component : components) {
+            if (component.getType() != ComponentChoice.class) {
+                continue;
+            }
+            StageComponent slot = STAGE_COMPONENTS.get(component.getName());
+            if (slot == null) {
+                throw at.error("stage '" + entry.descriptor().id() + "' (from " + entry.descriptor().origin()
+                        + ") has an option '" + component.getName() + "' that is a component, which this Quire cannot "
+                        + "bind; options that are components: " + STAGE_COMPONENTS.keySet());
+            }
+            out.put(component.getName(), slot);
+        }
+        return out;
     }
 
     private DataConfig parseData(ConfigNode node) {

@@ -77,21 +77,54 @@ public final class DemoCorpus {
                 .append(' ').append(place).append(".\n");
         int sentences = 2 + random.nextInt(4);
         for (int i = 0; i < sentences; i++) {
-            switch (random.nextInt(4)) {
-                case 0 -> out.append(capitalize(hero)).append(' ').append(pick(random, FIND)).append(' ')
-                        .append(pick(random, THINGS)).append(" near the ").append(pick(random, PLACES))
-                        .append(".\n");
-                case 1 -> out.append(capitalize(other)).append(" was ").append(pick(random, FEELINGS))
-                        .append(" and said, \"").append(saying(random, other)).append("\"\n");
-                case 2 -> out.append("Then ").append(hero).append(" and ").append(other).append(' ')
-                        .append(pick(random, TRAVEL)).append(" past the ").append(pick(random, ADJECTIVES))
-                        .append(' ').append(pick(random, PLACES)).append(".\n");
-                default -> out.append(capitalize(hero)).append(" gave ").append(other).append(' ')
-                        .append(pick(random, THINGS)).append(", and ").append(other).append(" was ")
-                        .append(pick(random, FEELINGS)).append(".\n");
-            }
+            appendSentence(out, random, hero, other);
         }
         out.append("Moral: ").append(pick(random, MORALS)).append("\n\n");
+    }
+
+    /**
+     * A fable's opening line: {@code "One morning, the fox walked to the quiet forest.\n"}.
+     *
+     * @return the opening and the two characters of the fable, {@code [opening, hero, other]}
+     */
+    static String[] opening(SplittableRandom random) {
+        String hero = pick(random, NAMES);
+        String other = pick(random, NAMES);
+        while (other.equals(hero)) {
+            other = pick(random, NAMES);
+        }
+        String place = pick(random, PLACES);
+        String line = pick(random, TIMES) + ", " + hero + ' ' + pick(random, TRAVEL) + " to the "
+                + pick(random, ADJECTIVES) + ' ' + place + ".\n";
+        return new String[] {line, hero, other};
+    }
+
+    /** One sentence of a fable's body about {@code hero} and {@code other}, ending with a newline. */
+    static String sentence(SplittableRandom random, String hero, String other) {
+        var out = new StringBuilder();
+        appendSentence(out, random, hero, other);
+        return out.toString();
+    }
+
+    /** The feelings a sentence can name, for the demo's gold reward. */
+    static List<String> feelings() {
+        return FEELINGS;
+    }
+
+    private static void appendSentence(StringBuilder out, SplittableRandom random, String hero, String other) {
+        switch (random.nextInt(4)) {
+            case 0 -> out.append(capitalize(hero)).append(' ').append(pick(random, FIND)).append(' ')
+                    .append(pick(random, THINGS)).append(" near the ").append(pick(random, PLACES))
+                    .append(".\n");
+            case 1 -> out.append(capitalize(other)).append(" was ").append(pick(random, FEELINGS))
+                    .append(" and said, \"").append(saying(random, other)).append("\"\n");
+            case 2 -> out.append("Then ").append(hero).append(" and ").append(other).append(' ')
+                    .append(pick(random, TRAVEL)).append(" past the ").append(pick(random, ADJECTIVES))
+                    .append(' ').append(pick(random, PLACES)).append(".\n");
+            default -> out.append(capitalize(hero)).append(" gave ").append(other).append(' ')
+                    .append(pick(random, THINGS)).append(", and ").append(other).append(" was ")
+                    .append(pick(random, FEELINGS)).append(".\n");
+        }
     }
 
     private static String saying(SplittableRandom random, String speaker) {

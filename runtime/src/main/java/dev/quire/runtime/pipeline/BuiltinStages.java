@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The runtime's own stages as components of kind {@link ComponentKind#STAGE}: {@code tokenize},
- * {@code pretrain}, {@code evaluate}, {@code sample}. Listed by {@code quire plugins} like any other
+ * {@code pretrain}, {@code evaluate}, {@code sample}, {@code finetune}, {@code reward}, {@code align}. Listed by {@code quire plugins} like any other
  * component and chosen in the {@code stages:} list of a pipeline file; created through Guice during a run.
  */
 public final class BuiltinStages {
@@ -35,6 +35,9 @@ public final class BuiltinStages {
                         TokenizeOptions.class, TokenizeOptions.DEFAULTS, TokenizeStage.class, factory),
                 new Provider<>("pretrain", "trains the model (and, without a tokenize stage, the tokenizer) on the corpus, with validation and checkpoints",
                         PretrainOptions.class, PretrainOptions.DEFAULTS, PretrainStage.class, factory),
+                new Provider<>("finetune", "fine-tunes the model on prompt/completion JSON lines (loss on completions only), with freezing and LoRA", dev.quire.runtime.config.FinetuneOptions.class, dev.quire.runtime.config.FinetuneOptions.DEFAULTS, dev.quire.runtime.stages.FinetuneStage.class, factory),
+                new Provider<>("reward", "trains a reward model (scalar head at the last token) on rankings with the Bradley-Terry loss over all pairs", dev.quire.runtime.config.RewardOptions.class, dev.quire.runtime.config.RewardOptions.DEFAULTS, dev.quire.runtime.stages.RewardStage.class, factory),
+                new Provider<>("align", "aligns the policy with a method component (dpo, ppo, grpo) against a frozen reference", dev.quire.runtime.config.AlignOptions.class, dev.quire.runtime.config.AlignOptions.DEFAULTS, dev.quire.runtime.stages.AlignStage.class, factory),
                 new Provider<>("evaluate", "validation loss and bits per character over the whole validation split",
                         EvaluateOptions.class, EvaluateOptions.DEFAULTS, EvaluateStage.class, factory),
                 new Provider<>("sample", "generates text from a prompt (temperature, top-k, top-p, key/value cache)",

@@ -11,8 +11,11 @@ import dev.quire.runtime.config.ComponentChoice;
 import dev.quire.runtime.config.PipelineConfig;
 import dev.quire.runtime.config.PipelineParser;
 import dev.quire.runtime.config.PipelineParser.Overrides;
+import dev.quire.runtime.config.AlignOptions;
 import dev.quire.runtime.config.EvaluateOptions;
+import dev.quire.runtime.config.FinetuneOptions;
 import dev.quire.runtime.config.PretrainOptions;
+import dev.quire.runtime.config.RewardOptions;
 import dev.quire.runtime.config.SampleOptions;
 import dev.quire.runtime.config.YamlDocument;
 import dev.quire.runtime.console.Console;
@@ -21,7 +24,10 @@ import dev.quire.runtime.console.ProgressBar;
 import dev.quire.runtime.discovery.Discovery;
 import dev.quire.runtime.discovery.Discovery.Components;
 import dev.quire.runtime.checkpoint.Checkpoints;
+import dev.quire.runtime.stages.AlignStage;
+import dev.quire.runtime.stages.FinetuneStage;
 import dev.quire.runtime.stages.PretrainStage;
+import dev.quire.runtime.stages.RewardStage;
 import dev.quire.runtime.stages.RunFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +88,20 @@ public final class PipelineRunner {
     }
 
     /**
-     * Checks the output directory against the run's settings, without writing anything.
+     * The output-directory checkpoint a fine-tune, reward or align stage starts from when no earlier stage
+     * left a model: {@code latest} for an empty option, {@code latest}/{@code best} as given, null for a
+     * checkpoint file of its own (its stage's {@code checkInput} checks that one).
+     */
+    private static String startingCheckpoint(String option) {
+        if (option.isEmpty()) {
+            return "latest";
+        }
+        return option.equals("latest") || option.equals("best") ? option : null;
+    }
+
+    /**
+     * Checks the output directory against the run's settings, and the input files of the fine-tune, reward
+     * and align stages, without writing anything.
      *
      * @throws QuireUserException if the directory holds a run and {@code resume} is off, or holds none
      *                            to resume
@@ -91,7 +110,17 @@ public final class PipelineRunner {
         Path output = config.output();
         Path latest = RunFiles.latest(output);
         boolean pretrains = config.stages().stream().anyMatch(s -> s.options() instanceof PretrainOptions);
-        // Stages that need a model and come before any pretrain read it from the output directory.
+        // The data of fine-tuning, reward and alignment stages is read and checked before any stage runs:
+        // a bad line costs no pretraining.
+        for (ComponentChoice stage : config.stages()) {
+            switch (stage.options()) {
+                case FinetuneOptions finetune -> FinetuneStage.checkInput(finetune, config);
+                case RewardOptions reward -> RewardStage.checkInput(reward, config);
+                case AlignOptions align -> AlignStage.checkInput(align, config);
+                default -> { }
+            }
+        }
+        // Stages that need a model and come before any stage that leaves one read it from the output directory.
         for (ComponentChoice stage : config.stages()) {
             if (stage.options() instanceof PretrainOptions) {
                 break;
@@ -99,12 +128,19 @@ public final class PipelineRunner {
             String which = switch (stage.options()) {
                 case EvaluateOptions e -> e.checkpoint();
                 case SampleOptions s -> s.checkpoint();
+                // Empty: the model of an earlier stage, here none, so the output directory's latest checkpoint.
+                case FinetuneOptions f -> startingCheckpoint(f.checkpoint());
+                case RewardOptions r -> startingCheckpoint(r.checkpoint());
+                case AlignOptions a -> startingCheckpoint(a.checkpoint());
                 default -> null;
             };
             if (which != null && !Files.isRegularFile(RunFiles.named(output, which))) {
                 throw new QuireUserException("stage " + stage.role() + " needs a model, but no pretrain stage comes "
                         + "before it and " + RunFiles.named(output, which) + " does not exist. Add a pretrain stage, "
                         + "or point --output at the directory of a finished run.");
+            }
+            if (stage.options() instanceof FinetuneOptions || stage.options() instanceof AlignOptions) {
+                break; // it leaves a model for the stages after it
             }
         }
         if (settings.resume()) {

@@ -162,9 +162,9 @@ class BadInputTest {
                 data: {builtin: demo}
                 stages:
                   - pretrain: {steps: 10}
-                  - finetune: {steps: 10}
+                  - distill: {steps: 10}
                 """);
-        assertBadInput(result, "line 5, column 5: stages[1]: unknown stage 'finetune'",
+        assertBadInput(result, "line 5, column 5: stages[1]: unknown stage 'distill'",
                 "evaluate (module dev.quire.runtime)", "pretrain (module dev.quire.runtime)");
     }
 
