@@ -181,7 +181,7 @@ public final class Finetuner {
         for (Regularizer regularizer : model.regularizers()) {
             regularizer.beforeStep(trainable);
         }
-        double gradNorm = clipGradients(trainable, config.gradClip());
+        double gradNorm = Trainer.clipGradients(trainable, config.gradClip());
         optimizer.step();
         step++;
 
@@ -212,33 +212,6 @@ public final class Finetuner {
             picked.add(train.get(order[next++]));
         }
         return picked;
-    }
-
-    /** PyTorch's {@code clip_grad_norm_} over the trainable parameters; returns the norm before clipping. */
-    private static double clipGradients(List<Parameter> parameters, double maxNorm) {
-        double sumOfSquares = 0;
-        for (Parameter p : parameters) {
-            float[] grad = p.value().grad();
-            if (grad != null) {
-                for (float g : grad) {
-                    sumOfSquares += (double) g * g;
-                }
-            }
-        }
-        double norm = Math.sqrt(sumOfSquares);
-        double coefficient = maxNorm / (norm + 1e-6);
-        if (maxNorm > 0 && coefficient < 1) {
-            float scale = (float) coefficient;
-            for (Parameter p : parameters) {
-                float[] grad = p.value().grad();
-                if (grad != null) {
-                    for (int i = 0; i < grad.length; i++) {
-                        grad[i] *= scale;
-                    }
-                }
-            }
-        }
-        return norm;
     }
 
     /**

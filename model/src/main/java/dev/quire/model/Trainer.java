@@ -228,7 +228,7 @@ public final class Trainer {
         for (Regularizer regularizer : model.regularizers()) {
             regularizer.beforeStep(parameters);
         }
-        double gradNorm = clipGradients(config.gradClip());
+        double gradNorm = clipGradients(parameters, config.gradClip());
         optimizer.step();
         step++;
 
@@ -267,9 +267,11 @@ public final class Trainer {
      * PyTorch's {@code clip_grad_norm_}: the global L2 norm over every gradient, and when it exceeds
      * {@code maxNorm > 0} every gradient is scaled by {@code maxNorm / (norm + 1e-6)}.
      *
+     * Shared with {@link Finetuner}, which passes its trainable parameters only.
+     *
      * @return the norm before clipping
      */
-    private double clipGradients(double maxNorm) {
+    static double clipGradients(List<Parameter> parameters, double maxNorm) {
         double sumOfSquares = 0;
         for (Parameter p : parameters) {
             float[] grad = p.value().grad();
