@@ -91,6 +91,29 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Like {@link #forRange(int, IntRangeBody)}, but every index is its own chunk, claimed one at a time:
+     * for a few dozen items of uneven or large cost (the row blocks of a matrix multiply), where a few
+     * chunks per thread would leave one thread finishing a whole chunk alone at the end.
+     */
+    public static void forEachIndex(int n, IntRangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        Pool p = pool;
+        int[] depth = DEPTH.get();
+        if (p.threads == 1 || n == 1 || depth[0] > 0) {
+            body.run(0, n);
+            return;
+        }
+        depth[0]++;
+        try {
+            p.run(n, n, body);
+        } finally {
+            depth[0]--;
+        }
+    }
+
     /** Start of chunk {@code c} of {@code chunks} over {@code [0, n)}: sizes differ by at most one. */
     static int chunkStart(int n, int chunks, int c) {
         return (int) ((long) n * c / chunks);

@@ -125,6 +125,25 @@ final class VectorMath {
 
     /** y = x Φ(x) over [from, to). */
     private static void geluExact(float[] x, float[] y, int from, int to) {
+        int full = to - (to - from) % F.length();
+        geluExactVectors(x, y, from, full);
+        if (full < to) {
+            // The ragged end through a padded copy, so the main loop needs no masks.
+            float[][] pad = PAD.get();
+            float[] px = pad[0], py = pad[1];
+            java.util.Arrays.fill(px, 0f);
+            System.arraycopy(x, full, px, 0, to - full);
+            geluExactVectors(px, py, 0, F.length());
+            System.arraycopy(py, 0, y, full, to - full);
+        }
+    }
+
+    /** Per-thread padded vectors for the ragged end of an elementwise loop. */
+    private static final ThreadLocal<float[][]> PAD =
+            ThreadLocal.withInitial(() -> new float[][] {new float[F.length()], new float[F.length()], new float[F.length()]});
+
+    /** y = x Φ(x) over [from, to), {@code to - from} a multiple of the vector length. */
+    private static void geluExactVectors(float[] x, float[] y, int from, int to) {
         final FloatVector one = FloatVector.broadcast(F, 1f);
         final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
         final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
@@ -137,8 +156,7 @@ final class VectorMath {
                 p8 = FloatVector.broadcast(F, 1.00002368f), p9 = FloatVector.broadcast(F, -1.26551223f);
         final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
         for (int i = from; i < to; i += F.length()) {
-            VectorMask<Float> m = F.indexInRange(i, to);
-            FloatVector v = FloatVector.fromArray(F, x, i, m);
+            FloatVector v = FloatVector.fromArray(F, x, i);
             // eHalfSq = e^{-x²/2} (expHalfSquare)
             FloatVector sq = v.mul(v);
             FloatVector lo = v.fma(v, sq.neg()).mul(0.5f);
@@ -164,12 +182,30 @@ final class VectorMath {
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()));
             FloatVector half = erfc.mul(0.5f);
             FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
-            v.mul(cdf).intoArray(y, i, m);
+            v.mul(cdf).intoArray(y, i);
         }
     }
 
     /** gx += g · (Φ(x) + x φ(x)) over [from, to). */
     private static void geluExactBackward(float[] x, float[] g, float[] gx, int from, int to) {
+        int full = to - (to - from) % F.length();
+        geluExactBackwardVectors(x, g, gx, from, full);
+        if (full < to) {
+            float[][] pad = PAD.get();
+            float[] px = pad[0], pg = pad[1], pgx = pad[2];
+            java.util.Arrays.fill(px, 0f);
+            java.util.Arrays.fill(pg, 0f);
+            java.util.Arrays.fill(pgx, 0f);
+            System.arraycopy(x, full, px, 0, to - full);
+            System.arraycopy(g, full, pg, 0, to - full);
+            System.arraycopy(gx, full, pgx, 0, to - full);
+            geluExactBackwardVectors(px, pg, pgx, 0, F.length());
+            System.arraycopy(pgx, 0, gx, full, to - full);
+        }
+    }
+
+    /** gx += g · (Φ(x) + x φ(x)) over [from, to), {@code to - from} a multiple of the vector length. */
+    private static void geluExactBackwardVectors(float[] x, float[] g, float[] gx, int from, int to) {
         final FloatVector one = FloatVector.broadcast(F, 1f);
         final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
         final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
@@ -183,8 +219,7 @@ final class VectorMath {
         final FloatVector invSqrt2Pi = FloatVector.broadcast(F, (float) INV_SQRT_2PI);
         final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
         for (int i = from; i < to; i += F.length()) {
-            VectorMask<Float> m = F.indexInRange(i, to);
-            FloatVector v = FloatVector.fromArray(F, x, i, m);
+            FloatVector v = FloatVector.fromArray(F, x, i);
             FloatVector sq = v.mul(v);
             FloatVector lo = v.fma(v, sq.neg()).mul(0.5f);
             FloatVector ex = sq.mul(-0.5f).max(-88f).min(88f);
@@ -209,7 +244,7 @@ final class VectorMath {
             FloatVector half = erfc.mul(0.5f);
             FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
             FloatVector d = v.mul(eHalfSq).fma(invSqrt2Pi, cdf);                              // Φ + x φ
-            FloatVector.fromArray(F, g, i, m).fma(d, FloatVector.fromArray(F, gx, i, m)).intoArray(gx, i, m);
+            FloatVector.fromArray(F, g, i).fma(d, FloatVector.fromArray(F, gx, i)).intoArray(gx, i);
         }
     }
 
