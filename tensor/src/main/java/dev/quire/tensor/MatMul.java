@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * C) stays in L2 while the panels pass. A is read in place where its rows are
  * contiguous (nn, nt) and packed for tn. Threads split C by row blocks (each reads only its rows of A),
  * and by panels too when there are too few row blocks for an even finish (items claimed one at a time); small problems stay on the calling thread, where
- * hand-off would cost more than it saves. nn and tn with fewer than {@value #PACK_B_MIN_ROWS} rows read B
- * in place instead of packing it.
+ * hand-off would cost more than it saves. With fewer than {@value #PACK_B_MIN_ROWS} rows (nn, tn) each
+ * thread packs the panels it uses itself instead of all of B up front.
  *
  * <p>Paths by shape: panels two vectors wide or less (a head of width 32) use a 6 × 2L tile written to C
  * through masks; a ragged right edge of at most {@value #THIN} columns (the 65th column of a 65-wide
@@ -68,8 +68,9 @@ public final class MatMul {
     static final long SHARED_B_MAX = 1L << 22;
     /**
      * From this many rows of A on (and always for nt), each k block of B is packed once into contiguous
-     * panels shared by all threads. Below it, nn and tn read full panels of B in place: for the few rows
-     * of an attention head the copy would cost about as much as the multiply.
+     * panels shared by all threads. Below it (nn and tn for the few rows of an attention head), a panel
+     * is packed where it is used, by the thread that uses it, and panels two vectors wide are read in
+     * place.
      */
     static final int PACK_B_MIN_ROWS = 128;
     /**
@@ -90,9 +91,9 @@ public final class MatMul {
      * Work items per thread when a product is split: row blocks, cut further into chunks of panels when
      * there are fewer. Items are claimed one at a time, so the threads finish within one small item of
      * each other (measured at 4096 × 384 × 1152 on 2 threads: 43 row blocks in 8 chunks gave 392 GFLOP/s,
-     * 43 claimed one by one 428, 86 half-width items 437).
+     * 43 claimed one by one 428; with large k, 8 items per thread beat 32, which re-read A's rows more).
      */
-    static final int ITEMS_PER_THREAD = 32;
+    static final int ITEMS_PER_THREAD = 8;
     /** Below this many multiply-adds (m·n·k) the caller does all the work itself. */
     static final long PARALLEL_MIN_WORK = 1L << 20;
     /** From this many floats of B per k block on, packing is itself split over the threads. */
@@ -238,8 +239,8 @@ public final class MatMul {
     /**
      * Rows {@code [i0, i1)} (at most {@link #MC}) × panels {@code [p0, p1)} of C for the k block
      * {@code [k0, k0+kc)}. {@code bp} holds the packed panels of the group starting at panel {@code g0}
-     * (this k block's from {@code bBase} on), or is null when B is read in place (nn and tn with few rows;
-     * ragged panels are then packed here).
+     * (this k block's from {@code bBase} on), or is null when there are few rows (nn and tn): panels are
+     * then packed here, or read in place when exactly two vectors wide.
      */
     private static void rowBlock(Product pr, float[] bp, int bBase, int g0, int k0, int kc, boolean load,
                                  int i0, int i1, int p0, int p1) {
@@ -248,10 +249,10 @@ public final class MatMul {
         int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
         float[][] scratch = SCRATCH.get();
         float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2];
-        // For tn, A's tile rows are columns of A [k, m], m floats apart. Packing them costs a copy of the
-        // row block per k block, repaid across several panels (measured: from about 4 panels on; below, A
-        // is read in place).
-        boolean packA = f == Form.TN && p1 - p0 >= 4;
+        // For tn, A's tile rows are columns of A [k, m], m floats apart: read in place, the kc rows of one
+        // tile fall into a few cache sets (m = 1536: 2 of L1's 64) and miss every time. A contiguous copy
+        // of the block's k rows, MC floats apart, costs one pass over A per panel chunk.
+        boolean packA = f == Form.TN;
         if (packA) {
             packABlock(a, aOff, m, k0, kc, i0, i1, aPack);
         }
@@ -269,8 +270,8 @@ public final class MatMul {
                 bs = bp;                   // shared packed panel [kc, NR]
                 bo = bBase + (p - g0) * kc * NR;
                 ldb = NR;
-            } else if (f != Form.NT && (nw == NR || nw == NARROW)) {
-                bs = b;                    // B panel [kc, nw] read in place
+            } else if (f != Form.NT && nw == NARROW) {
+                bs = b;                    // B panel [kc, 2L] read in place
                 bo = bOff + k0 * n + j0;
                 ldb = n;
             } else {
@@ -287,14 +288,9 @@ public final class MatMul {
                 int ar0, rowStep, aks;
                 if (packA) {
                     ap = aPack;
-                    ar0 = (i - i0) / MR * kc * MR;
+                    ar0 = i - i0;
                     rowStep = 1;
-                    aks = MR;
-                } else if (f == Form.TN) {
-                    ap = a;
-                    ar0 = aOff + k0 * m + i;
-                    rowStep = 1;
-                    aks = m;
+                    aks = MC;
                 } else {
                     ap = a;
                     ar0 = aOff + i * k + k0;
@@ -312,7 +308,7 @@ public final class MatMul {
                     // tile mostly of padding through the scratch copy.
                     kernelNarrow(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, c, co, n, kc, load, mr, nw);
                 } else if (mr == MR && nw == NR) {
-                    kernel(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, c, co, n, kc, load);
+                    registerTile(packA, ap, a0, a1, a2, a3, a4, a5, bs, bo, c, co, n, kc, load);
                 } else {
                     // Edge tile: the same kernel on a scratch copy of C's valid part.
                     for (int r = 0; r < MR; r++) {
@@ -323,7 +319,7 @@ public final class MatMul {
                             Arrays.fill(tile, r * NR, r * NR + NR, 0f);
                         }
                     }
-                    kernel(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, tile, 0, NR, kc, true);
+                    registerTile(packA, ap, a0, a1, a2, a3, a4, a5, bs, bo, tile, 0, NR, kc, true);
                     for (int r = 0; r < mr; r++) {
                         System.arraycopy(tile, r * NR, c, co + r * n, nw);
                     }
@@ -398,30 +394,13 @@ public final class MatMul {
 
     /**
      * Copies rows {@code [i0, i1)} of the product's A (stored as [k, m]: its columns), k in
-     * {@code [k0, k0+kc)}, into {@code pack} as one [kc][MR] tile after another; rows past the last valid
-     * one of an edge tile repeat it. Walks A along its contiguous rows (k outer), so each cache line and
-     * page of A is touched once per block instead of once per tile.
+     * {@code [k0, k0+kc)}, into {@code pack} as [kc][MC]: row kk of the block is A's contiguous run
+     * {@code A[k0+kk, i0..i1)}, so the copy is kc plain array copies (an earlier [tile][kc][MR] layout
+     * needed a scalar scatter and cost a fifth of a tn product). Rows past {@code i1} are never read.
      */
     private static void packABlock(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] pack) {
-        int full = (i1 - i0) / MR;                 // complete tiles
-        int tileSize = kc * MR;
         for (int kk = 0; kk < kc; kk++) {
-            int src = aOff + (k0 + kk) * m + i0;
-            int dst = kk * MR;
-            for (int t = 0; t < full; t++, src += MR, dst += tileSize) {
-                pack[dst] = a[src];
-                pack[dst + 1] = a[src + 1];
-                pack[dst + 2] = a[src + 2];
-                pack[dst + 3] = a[src + 3];
-                pack[dst + 4] = a[src + 4];
-                pack[dst + 5] = a[src + 5];
-            }
-            int mr = i1 - i0 - full * MR;
-            if (mr > 0) {
-                for (int r = 0; r < MR; r++) {
-                    pack[dst + r] = a[src + Math.min(r, mr - 1)];
-                }
-            }
+            System.arraycopy(a, aOff + (k0 + kk) * m + i0, pack, kk * MC, i1 - i0);
         }
     }
 
@@ -458,12 +437,30 @@ public final class MatMul {
 
     /**
      * The register tile: C[6, 4L] (+)= A[6, kc] · B[kc, 4L], with 24 vector accumulators, one broadcast of
-     * A and four FMAs per row per k. Row r of A is read at {@code a[ar + kk * aks]} (aks = 1 for a
-     * row-major A, m for the transposed A of the tn form); B row kk at {@code b[bo + kk * ldb]}.
-     * Each C element is one fma chain in increasing k, the same order as every other path here.
+     * A and four FMAs per row per k; row r of A is at {@code a[ar]} ({@code ar} = a0..a5), B row kk at
+     * {@code b[bo + kk * NR]} (a packed panel). Each C element is one fma chain in increasing k, the same
+     * order as every other path here.
+     *
+     * <p>Two copies of the tile, {@link #kernelRowsA} and {@link #kernelPackedA}, differ only in the
+     * stride of A along k (1 or {@link #MC}). The strides are constants on purpose: C2 hoists the bounds
+     * checks of {@code a[ar + kk * s]} and {@code b[bo + kk * NR]} out of the loop only when s is a
+     * constant, and with them in the loop the tile ran 10-18% slower (one thread, 4096 × 384 × 1152 nt:
+     * 207 against 244 GFLOP/s).
      */
-    private static void kernel(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aks,
-                               float[] b, int bo, int ldb, float[] c, int co, int ldc, int kc, boolean load) {
+    private static void registerTile(boolean packedA, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                             float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+        if (packedA) {
+            kernelPackedA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+        } else {
+            kernelRowsA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+        }
+    }
+
+    /**
+     * The register tile for an A read in place along its rows (nn, nt): A row r at {@code a[ar + kk]}.
+     */
+    private static void kernelRowsA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                               float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         FloatVector c00, c01, c02, c03;
         FloatVector c10, c11, c12, c13;
         FloatVector c20, c21, c22, c23;
@@ -505,12 +502,84 @@ public final class MatMul {
             c50 = z; c51 = z; c52 = z; c53 = z;
         }
         for (int kk = 0; kk < kc; kk++) {
-            int bk = bo + kk * ldb;
+            int bk = bo + kk * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            int ak = kk * aks;
+            int ak = kk;
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[a0 + ak]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(S, a[a1 + ak]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(S, a[a2 + ak]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(S, a[a3 + ak]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(S, a[a4 + ak]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+            av = FloatVector.broadcast(S, a[a5 + ak]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + 1 * L); c02.intoArray(c, co + 0 * ldc + 2 * L); c03.intoArray(c, co + 0 * ldc + 3 * L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + 1 * L); c12.intoArray(c, co + 1 * ldc + 2 * L); c13.intoArray(c, co + 1 * ldc + 3 * L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + 1 * L); c22.intoArray(c, co + 2 * ldc + 2 * L); c23.intoArray(c, co + 2 * ldc + 3 * L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + 1 * L); c32.intoArray(c, co + 3 * ldc + 2 * L); c33.intoArray(c, co + 3 * ldc + 3 * L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + 1 * L); c42.intoArray(c, co + 4 * ldc + 2 * L); c43.intoArray(c, co + 4 * ldc + 3 * L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 1 * L); c52.intoArray(c, co + 5 * ldc + 2 * L); c53.intoArray(c, co + 5 * ldc + 3 * L);
+    }
+
+    /** The register tile for tn's packed A: A row r at {@code a[ar + kk * MC]} ({@link #packABlock}). */
+    private static void kernelPackedA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                               float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        FloatVector c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33;
+        FloatVector c40, c41, c42, c43;
+        FloatVector c50, c51, c52, c53;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co + 0 * ldc);
+            c01 = FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L);
+            c02 = FloatVector.fromArray(S, c, co + 0 * ldc + 2 * L);
+            c03 = FloatVector.fromArray(S, c, co + 0 * ldc + 3 * L);
+            c10 = FloatVector.fromArray(S, c, co + 1 * ldc);
+            c11 = FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L);
+            c12 = FloatVector.fromArray(S, c, co + 1 * ldc + 2 * L);
+            c13 = FloatVector.fromArray(S, c, co + 1 * ldc + 3 * L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L);
+            c22 = FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c23 = FloatVector.fromArray(S, c, co + 2 * ldc + 3 * L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L);
+            c32 = FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+            c33 = FloatVector.fromArray(S, c, co + 3 * ldc + 3 * L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L);
+            c42 = FloatVector.fromArray(S, c, co + 4 * ldc + 2 * L);
+            c43 = FloatVector.fromArray(S, c, co + 4 * ldc + 3 * L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L);
+            c52 = FloatVector.fromArray(S, c, co + 5 * ldc + 2 * L);
+            c53 = FloatVector.fromArray(S, c, co + 5 * ldc + 3 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z;
+            c40 = z; c41 = z; c42 = z; c43 = z;
+            c50 = z; c51 = z; c52 = z; c53 = z;
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bo + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            int ak = kk * MC;
             FloatVector av;
             av = FloatVector.broadcast(S, a[a0 + ak]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
