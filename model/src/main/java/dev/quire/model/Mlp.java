@@ -18,14 +18,17 @@ import java.util.random.RandomGenerator;
  * <p>Memory: when training, the GELU output (the largest activation of a block with the attention
  * probabilities, {@code [B, T, 4C]}) is not kept for the backward pass. The projection after it is one
  * operation ({@link #geluProjection}) that keeps only the GELU's input, which the GELU's own backward needs
- * anyway, and computes the GELU again in its backward pass, into one array shared by all layers. The
- * arithmetic is that of {@code cProj.forward(h.gelu())} operation for operation, so results are the same
- * bit for bit; the price is one more GELU per layer and step (about 1% of a step).
+ * anyway, and computes the GELU again in its backward pass, with its slope in the same pass, into arrays
+ * shared by all layers. The arithmetic is that of {@code cProj.forward(h.gelu())} operation for operation,
+ * so results are the same bit for bit; the price is one more GELU per layer and step (about 1% of a step).
  */
 final class Mlp implements ParameterSource {
 
-    /** Where the backward passes recompute the GELU: one array per length and thread, reused by every layer. */
-    private static final ThreadLocal<Arena> RECOMPUTED = ThreadLocal.withInitial(Arena::new);
+    /**
+     * Where the backward passes recompute the GELU and its slope: two arrays per thread, reused by every
+     * layer (and by every step).
+     */
+    private static final ThreadLocal<float[][]> RECOMPUTED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
     private final Linear cFc;   // [4C, C]
     private final Linear cProj; // [C, 4C]
@@ -90,17 +93,15 @@ final class Mlp implements ParameterSource {
 
     private void geluProjectionBackward(Tensor pre, Tensor weight, Tensor bias, float[] g, int rows, int in,
                                         int outFeatures) {
-        if (!Grad.enabled()) {
-            throw new IllegalStateException("the MLP's backward pass recomputes its GELU with autograd: call"
-                    + " backward() with gradients enabled (not inside Grad.disabled())");
+        // A = gelu(pre) again, with its slope gelu'(pre) from the same pass  [rows, in] each.
+        float[] x = pre.data();
+        float[][] scratch = RECOMPUTED.get();
+        if (scratch[0].length != x.length) {
+            scratch[0] = new float[x.length];
+            scratch[1] = new float[x.length];
         }
-        // A = gelu(pre) again, as a small graph of its own whose backward is the GELU's.
-        Tensor leaf = pre.detach().requiresGrad(true); // [rows, in], shares pre's values
-        Tensor activated;
-        try (var scope = RECOMPUTED.get().open(true)) {
-            activated = leaf.gelu(gelu);             // [rows, in]
-        }
-        float[] a = activated.data();
+        float[] a = scratch[0], slope = scratch[1];
+        gelu.valueAndSlope(x, a, slope);
         if (weight.requiresGrad()) {
             MatMul.tn(g, 0, a, 0, weight.gradForAccumulation(), 0, outFeatures, rows, in, true); // dW += gᵀ·A
         }
@@ -108,19 +109,11 @@ final class Mlp implements ParameterSource {
             columnSums(g, rows, outFeatures, bias.gradForAccumulation());                     // db += Σ_rows g
         }
         if (pre.requiresGrad()) {
-            // dA = g·W into A's gradient, then the GELU's backward turns it into d(pre) on the leaf.
-            float[] w = weight.data();
-            Tensor seed = Tensor.fromOp(new float[1], new int[0], new Tensor[] {activated},
-                    ignored -> MatMul.nn(g, 0, w, 0, activated.gradForAccumulation(), 0, rows, outFeatures, in, true));
-            seed.backward();
-            float[] from = leaf.grad();
-            float[] to = pre.gradForAccumulation();
-            Parallel.forRange(to.length, 1 << 14, (i0, i1) -> {
-                for (int i = i0; i < i1; i++) {
-                    to[i] += from[i];
-                }
-            });
-            Arena.recycleGradient(leaf);
+            // dA = g·W, into A's array (A is no longer needed), then d(pre) += dA ∘ gelu'(pre): the bits of
+            // the GELU's own backward pass.
+            float[] dA = a;
+            MatMul.nn(g, 0, weight.data(), 0, dA, 0, rows, outFeatures, in, false);
+            Tensor.Gelu.applySlope(slope, dA, pre.gradForAccumulation());
         }
     }
 

@@ -38,7 +38,35 @@ public final class Tensor {
         /** {@code x * Φ(x)} with the exact normal CDF (erf). */
         EXACT,
         /** {@code 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))}. */
-        TANH
+        TANH;
+
+        /**
+         * {@code value[i] = gelu(x[i])} and {@code slope[i] = gelu'(x[i])} for every i of x, in one pass
+         * and in parallel: for a layer that recomputes its GELU in the backward pass and needs both.
+         * Bit for bit the values of {@link Tensor#gelu(Gelu)}, and {@link #applySlope} with this slope
+         * gives the bits of its backward pass.
+         */
+        public void valueAndSlope(float[] x, float[] value, float[] slope) {
+            if (value.length < x.length || slope.length < x.length) {
+                throw new IllegalArgumentException("Gelu.valueAndSlope: x has " + x.length + " elements but value has "
+                        + value.length + " and slope " + slope.length);
+            }
+            boolean exact = this == EXACT;
+            Parallel.forRange(x.length, NnOps.GELU_GRAIN, (i0, i1) ->
+                    VectorMath.gelu(VectorMath.GELU_VALUE_AND_SLOPE, x, value, slope, i0, i1, exact));
+        }
+
+        /**
+         * {@code gradInput[i] += gradOutput[i] · slope[i]} (one fma each) for i below {@code slope.length}:
+         * the chain rule through an elementwise function whose slope was stored by {@link #valueAndSlope}.
+         */
+        public static void applySlope(float[] slope, float[] gradOutput, float[] gradInput) {
+            if (gradOutput.length < slope.length || gradInput.length < slope.length) {
+                throw new IllegalArgumentException("Gelu.applySlope: slope has " + slope.length
+                        + " elements but gradOutput has " + gradOutput.length + " and gradInput " + gradInput.length);
+            }
+            Parallel.forRange(slope.length, ElementwiseOps.GRAIN, (i0, i1) -> VectorMath.fmaInto(slope, gradOutput, gradInput, i0, i1));
+        }
     }
 
     final float[] data;

@@ -11,8 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Determinism rules followed here:
  * <ul>
- *   <li>Ragged ends use masks rather than scalar loops, so every element goes through the same
- *       arithmetic wherever it sits: results do not depend on how a parallel loop was chunked.</li>
+ *   <li>Ragged ends use masks or padded copies rather than different scalar code, so every element goes
+ *       through the same arithmetic wherever it sits: results do not depend on how a parallel loop was
+ *       chunked. (Scalar {@code Math.fma} rounds as the vector fma does, so plain fma loops may finish
+ *       in scalar code.)</li>
  *   <li>Only basic IEEE operations (add, mul, fma, div, conversions, bit shifts) are used. The Vector
  *       API's own exponential and hyperbolic tangent compile to SVML routines but run as scalar
  *       {@code Math.exp} per lane before the JIT kicks in, and {@code reduceLanes} with addition sums in a
@@ -88,62 +90,94 @@ final class VectorMath {
         return FloatVector.broadcast(F, 1f).div(exp(u2.neg()).add(1f));
     }
 
-    /** y[i] = gelu(x[i]) for i in [from, to). */
-    static void gelu(float[] x, float[] y, int from, int to, boolean exact) {
+    /** What a GELU loop computes; see {@link #gelu(int, float[], float[], float[], int, int, boolean)}. */
+    static final int GELU_VALUE = 0, GELU_GRADIENT = 1, GELU_VALUE_AND_SLOPE = 2;
+
+    /**
+     * One GELU loop over {@code [from, to)}, three jobs:
+     * <ul>
+     *   <li>{@link #GELU_VALUE}: {@code a[i] = gelu(x[i])} ({@code b} unused);</li>
+     *   <li>{@link #GELU_GRADIENT}: {@code b[i] += a[i] · gelu'(x[i])} (a: the gradient of the output);</li>
+     *   <li>{@link #GELU_VALUE_AND_SLOPE}: {@code a[i] = gelu(x[i])}, {@code b[i] = gelu'(x[i])}.</li>
+     * </ul>
+     * The value and the slope are computed by the same operations in every mode, so a slope stored by
+     * the third and applied later ({@code gx = fma(g, slope, gx)}) gives the second's bits.
+     */
+    static void gelu(int mode, float[] x, float[] a, float[] b, int from, int to, boolean exact) {
+        int full = to - (to - from) % F.length();
         if (exact) {
-            geluExact(x, y, from, to);
+            geluExactVectors(mode, x, a, b, from, full);
         } else {
-            for (int i = from; i < to; i += F.length()) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector v = FloatVector.fromArray(F, x, i, m);
-                v.mul(tanhGate(v)).intoArray(y, i, m);                                // x σ(2u)
+            geluTanhVectors(mode, x, a, b, from, full);
+        }
+        if (full < to) {
+            // The ragged end through padded copies, so the main loops need no masks.
+            float[][] pad = PAD.get();
+            float[] px = pad[0], pa = pad[1], pb = pad[2];
+            int n = to - full;
+            java.util.Arrays.fill(px, 0f);
+            java.util.Arrays.fill(pa, 0f);
+            java.util.Arrays.fill(pb, 0f);
+            System.arraycopy(x, full, px, 0, n);
+            if (mode == GELU_GRADIENT) {
+                System.arraycopy(a, full, pa, 0, n);
+                System.arraycopy(b, full, pb, 0, n);
+            }
+            if (exact) {
+                geluExactVectors(mode, px, pa, pb, 0, F.length());
+            } else {
+                geluTanhVectors(mode, px, pa, pb, 0, F.length());
+            }
+            if (mode != GELU_GRADIENT) {
+                System.arraycopy(pa, 0, a, full, n);
+            }
+            if (mode != GELU_VALUE) {
+                System.arraycopy(pb, 0, b, full, n);
             }
         }
     }
 
-    /** gx[i] += g[i] · gelu'(x[i]) for i in [from, to). */
-    static void geluBackward(float[] x, float[] g, float[] gx, int from, int to, boolean exact) {
-        if (exact) {
-            geluExactBackward(x, g, gx, from, to);
-        } else {
-            for (int i = from; i < to; i += F.length()) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                FloatVector v = FloatVector.fromArray(F, x, i, m);
-                FloatVector d = tanhGateGrad(v);
-                FloatVector.fromArray(F, g, i, m).fma(d, FloatVector.fromArray(F, gx, i, m)).intoArray(gx, i, m);
+    /** {@code c[i] = fma(b[i], a[i], c[i])} over [from, to): the same rounding as {@link #GELU_GRADIENT}. */
+    static void fmaInto(float[] a, float[] b, float[] c, int from, int to) {
+        int i = from;
+        for (; i < F.loopBound(to - from) + from; i += F.length()) {
+            FloatVector.fromArray(F, b, i).fma(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, c, i)).intoArray(c, i);
+        }
+        for (; i < to; i++) {
+            c[i] = Math.fma(b[i], a[i], c[i]);
+        }
+    }
+
+    /** Per-thread padded vectors for the ragged end of a GELU loop. */
+    private static final ThreadLocal<float[][]> PAD =
+            ThreadLocal.withInitial(() -> new float[][] {new float[F.length()], new float[F.length()], new float[F.length()]});
+
+    /** The tanh approximation: {@link #gelu(int, float[], float[], float[], int, int, boolean)}, whole vectors. */
+    private static void geluTanhVectors(int mode, float[] x, float[] a, float[] b, int from, int to) {
+        for (int i = from; i < to; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            if (mode != GELU_GRADIENT) {
+                v.mul(tanhGate(v)).intoArray(a, i);                                  // x σ(2u)
+            }
+            if (mode == GELU_GRADIENT) {
+                FloatVector.fromArray(F, a, i).fma(tanhGateGrad(v), FloatVector.fromArray(F, b, i)).intoArray(b, i);
+            } else if (mode == GELU_VALUE_AND_SLOPE) {
+                tanhGateGrad(v).intoArray(b, i);
             }
         }
     }
 
     /*
-     * The exact GELU loops below are expHalfSquare, normalCdf, erfcPoly and exp written out by hand in
+     * The exact GELU loop below is expHalfSquare, normalCdf, erfcPoly and exp written out by hand in
      * the loop body, operation for operation (so the results are bit-identical to those helpers). With
      * the helpers, the loop exceeded C2's inlining budget: the helpers were compiled out of line, every
      * vector between them was boxed on the heap, and GELU cost several times the matrix multiplies
-     * around it. Only the Vector API's own (force-inlined) methods are called here.
+     * around it. Only the Vector API's own (force-inlined) methods are called here. The loop reads and
+     * writes whole vectors (no masks: masked loads cost a third of the loop); the caller pads the end.
      */
 
-    /** y = x Φ(x) over [from, to). */
-    private static void geluExact(float[] x, float[] y, int from, int to) {
-        int full = to - (to - from) % F.length();
-        geluExactVectors(x, y, from, full);
-        if (full < to) {
-            // The ragged end through a padded copy, so the main loop needs no masks.
-            float[][] pad = PAD.get();
-            float[] px = pad[0], py = pad[1];
-            java.util.Arrays.fill(px, 0f);
-            System.arraycopy(x, full, px, 0, to - full);
-            geluExactVectors(px, py, 0, F.length());
-            System.arraycopy(py, 0, y, full, to - full);
-        }
-    }
-
-    /** Per-thread padded vectors for the ragged end of an elementwise loop. */
-    private static final ThreadLocal<float[][]> PAD =
-            ThreadLocal.withInitial(() -> new float[][] {new float[F.length()], new float[F.length()], new float[F.length()]});
-
-    /** y = x Φ(x) over [from, to), {@code to - from} a multiple of the vector length. */
-    private static void geluExactVectors(float[] x, float[] y, int from, int to) {
+    /** The exact GELU: {@link #gelu(int, float[], float[], float[], int, int, boolean)}, whole vectors. */
+    private static void geluExactVectors(int mode, float[] x, float[] a, float[] b, int from, int to) {
         final FloatVector one = FloatVector.broadcast(F, 1f);
         final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
         final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
@@ -154,6 +188,7 @@ final class VectorMath {
                 p4 = FloatVector.broadcast(F, 0.27886807f), p5 = FloatVector.broadcast(F, -0.18628806f),
                 p6 = FloatVector.broadcast(F, 0.09678418f), p7 = FloatVector.broadcast(F, 0.37409196f),
                 p8 = FloatVector.broadcast(F, 1.00002368f), p9 = FloatVector.broadcast(F, -1.26551223f);
+        final FloatVector invSqrt2Pi = FloatVector.broadcast(F, (float) INV_SQRT_2PI);
         final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
         for (int i = from; i < to; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, i);
@@ -182,72 +217,19 @@ final class VectorMath {
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()));
             FloatVector half = erfc.mul(0.5f);
             FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
-            v.mul(cdf).intoArray(y, i);
+            if (mode != GELU_GRADIENT) {
+                v.mul(cdf).intoArray(a, i);                                                // x Φ(x)
+            }
+            if (mode != GELU_VALUE) {
+                FloatVector d = v.mul(eHalfSq).fma(invSqrt2Pi, cdf);                      // Φ + x φ
+                if (mode == GELU_GRADIENT) {
+                    FloatVector.fromArray(F, a, i).fma(d, FloatVector.fromArray(F, b, i)).intoArray(b, i);
+                } else {
+                    d.intoArray(b, i);
+                }
+            }
         }
     }
-
-    /** gx += g · (Φ(x) + x φ(x)) over [from, to). */
-    private static void geluExactBackward(float[] x, float[] g, float[] gx, int from, int to) {
-        int full = to - (to - from) % F.length();
-        geluExactBackwardVectors(x, g, gx, from, full);
-        if (full < to) {
-            float[][] pad = PAD.get();
-            float[] px = pad[0], pg = pad[1], pgx = pad[2];
-            java.util.Arrays.fill(px, 0f);
-            java.util.Arrays.fill(pg, 0f);
-            java.util.Arrays.fill(pgx, 0f);
-            System.arraycopy(x, full, px, 0, to - full);
-            System.arraycopy(g, full, pg, 0, to - full);
-            System.arraycopy(gx, full, pgx, 0, to - full);
-            geluExactBackwardVectors(px, pg, pgx, 0, F.length());
-            System.arraycopy(pgx, 0, gx, full, to - full);
-        }
-    }
-
-    /** gx += g · (Φ(x) + x φ(x)) over [from, to), {@code to - from} a multiple of the vector length. */
-    private static void geluExactBackwardVectors(float[] x, float[] g, float[] gx, int from, int to) {
-        final FloatVector one = FloatVector.broadcast(F, 1f);
-        final FloatVector nLn2Hi = FloatVector.broadcast(F, -LN2_HI_F), nLn2Lo = FloatVector.broadcast(F, -LN2_LO_F);
-        final FloatVector e0 = FloatVector.broadcast(F, 1.9875691500E-4f), e1 = FloatVector.broadcast(F, 1.3981999507E-3f),
-                e2 = FloatVector.broadcast(F, 8.3334519073E-3f), e3 = FloatVector.broadcast(F, 4.1665795894E-2f),
-                e4 = FloatVector.broadcast(F, 1.6666665459E-1f), e5 = FloatVector.broadcast(F, 5.0000001201E-1f);
-        final FloatVector p0 = FloatVector.broadcast(F, 0.17087277f), p1 = FloatVector.broadcast(F, -0.82215223f),
-                p2 = FloatVector.broadcast(F, 1.48851587f), p3 = FloatVector.broadcast(F, -1.13520398f),
-                p4 = FloatVector.broadcast(F, 0.27886807f), p5 = FloatVector.broadcast(F, -0.18628806f),
-                p6 = FloatVector.broadcast(F, 0.09678418f), p7 = FloatVector.broadcast(F, 0.37409196f),
-                p8 = FloatVector.broadcast(F, 1.00002368f), p9 = FloatVector.broadcast(F, -1.26551223f);
-        final FloatVector invSqrt2Pi = FloatVector.broadcast(F, (float) INV_SQRT_2PI);
-        final float halfInvSqrt2 = (float) (0.5 * INV_SQRT_2);
-        for (int i = from; i < to; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            FloatVector sq = v.mul(v);
-            FloatVector lo = v.fma(v, sq.neg()).mul(0.5f);
-            FloatVector ex = sq.mul(-0.5f).max(-88f).min(88f);
-            FloatVector n = ex.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
-            FloatVector r = n.fma(nLn2Hi, ex);
-            r = n.fma(nLn2Lo, r);
-            FloatVector p = e0.fma(r, e1).fma(r, e2).fma(r, e3).fma(r, e4).fma(r, e5);
-            p = p.fma(r.mul(r), r).add(1f);
-            FloatVector eHalfSq = p.mul(((IntVector) n.convertShape(VectorOperators.F2I, I, 0)).add(127)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).mul(lo.neg().add(1f));
-            FloatVector t = one.div(v.abs().fma(halfInvSqrt2, 1f));
-            FloatVector h = p0.fma(t, p1).fma(t, p2).fma(t, p3).fma(t, p4).fma(t, p5).fma(t, p6).fma(t, p7)
-                    .fma(t, p8).fma(t, p9);
-            FloatVector hc = h.max(-88f).min(88f);
-            FloatVector n2 = hc.mul(LOG2E_F).add(ROUND_F).sub(ROUND_F);
-            FloatVector r2 = n2.fma(nLn2Hi, hc);
-            r2 = n2.fma(nLn2Lo, r2);
-            FloatVector q = e0.fma(r2, e1).fma(r2, e2).fma(r2, e3).fma(r2, e4).fma(r2, e5);
-            q = q.fma(r2.mul(r2), r2).add(1f);
-            FloatVector erfc = t.mul(eHalfSq).mul(q.mul(((IntVector) n2.convertShape(VectorOperators.F2I, I, 0)).add(127)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()));
-            FloatVector half = erfc.mul(0.5f);
-            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
-            FloatVector d = v.mul(eHalfSq).fma(invSqrt2Pi, cdf);                              // Φ + x φ
-            FloatVector.fromArray(F, g, i).fma(d, FloatVector.fromArray(F, gx, i)).intoArray(gx, i);
-        }
-    }
-
 
     /** d/dx [x σ(2u)] = s + x s (1 - s) 2u' with s = σ(2u) and 1 - s = e^{-2u} s (e^{-2u} saturates, never ∞). */
     private static FloatVector tanhGateGrad(FloatVector x) {

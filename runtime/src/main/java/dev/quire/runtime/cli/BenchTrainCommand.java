@@ -44,6 +44,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for tensor work (default: all processors).")
     Integer threads;
 
+    @Option(names = "--attention", paramLabel = "ID", defaultValue = TrainBenchmark.DEFAULT_ATTENTION,
+            description = "The attention component: flash, standard or a plugin's id (default: ${DEFAULT-VALUE}).")
+    String attention;
+
     @Option(names = "--data", paramLabel = "KIND", defaultValue = "random",
             description = "random (as the PyTorch anchor) or demo (the demo corpus) (default: ${DEFAULT-VALUE}).")
     Data data;
@@ -64,7 +68,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Object> result;
         try (var components = Discovery.discover(Optional.empty(), List.of())) {
             ProgressBar bar = console.progress("bench " + chosen.name());
-            result = TrainBenchmark.run(chosen, steps, warmup, data, components.catalog(), bar);
+            result = TrainBenchmark.run(chosen, steps, warmup, data, attention, components.catalog(), bar);
             bar.finish();
         }
         console.say(String.format(Locale.ROOT, "bench train %s: %s tokens/s, %s ms/step, %,d parameters, %d threads",
