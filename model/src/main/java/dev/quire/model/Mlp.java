@@ -5,7 +5,6 @@ import dev.quire.api.ParameterSource;
 import dev.quire.tensor.Arena;
 import dev.quire.tensor.Grad;
 import dev.quire.tensor.MatMul;
-import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,11 +101,14 @@ final class Mlp implements ParameterSource {
         }
         float[] a = scratch[0], slope = scratch[1];
         gelu.valueAndSlope(x, a, slope);
-        if (weight.requiresGrad()) {
+        boolean biasGrad = bias != null && bias.requiresGrad();
+        if (weight.requiresGrad() && biasGrad) {
+            // dW += gᵀ·A, and db += Σ_rows g from the same pass over g
+            MatMul.tn(g, 0, a, 0, weight.gradForAccumulation(), 0, outFeatures, rows, in, true, bias.gradForAccumulation());
+        } else if (weight.requiresGrad()) {
             MatMul.tn(g, 0, a, 0, weight.gradForAccumulation(), 0, outFeatures, rows, in, true); // dW += gᵀ·A
-        }
-        if (bias != null && bias.requiresGrad()) {
-            columnSums(g, rows, outFeatures, bias.gradForAccumulation());                     // db += Σ_rows g
+        } else if (biasGrad) {
+            MatMul.columnSums(g, rows, outFeatures, bias.gradForAccumulation());             // db += Σ_rows g
         }
         if (pre.requiresGrad()) {
             // dA = g·W, into A's array (A is no longer needed), then d(pre) += dA ∘ gelu'(pre): the bits of
@@ -115,18 +117,6 @@ final class Mlp implements ParameterSource {
             MatMul.nn(g, 0, weight.data(), 0, dA, 0, rows, outFeatures, in, false);
             Tensor.Gelu.applySlope(slope, dA, pre.gradForAccumulation());
         }
-    }
-
-    /** {@code dst[j] += Σ_r src[r, j]} over {@code src [rows, cols]}: rows in order, columns in parallel. */
-    private static void columnSums(float[] src, int rows, int cols, float[] dst) {
-        Parallel.forRange(cols, Math.max(16, (1 << 16) / Math.max(1, rows)), (c0, c1) -> {
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                for (int j = c0; j < c1; j++) {
-                    dst[j] += src[base + j];
-                }
-            }
-        });
     }
 
     @Override

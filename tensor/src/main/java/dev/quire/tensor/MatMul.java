@@ -113,19 +113,55 @@ public final class MatMul {
     /** {@code C[m, n] = A[m, k] · B[k, n]}, or {@code C += A·B} when {@code accumulate}. */
     public static void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
-        gemm(Form.NN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        gemm(Form.NN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, null);
     }
 
     /** {@code C[m, n] = A[m, k] · B[n, k]ᵀ} (B given as {@code [n, k]}), or {@code +=}. */
     public static void nt(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
-        gemm(Form.NT, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        gemm(Form.NT, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, null);
     }
 
     /** {@code C[m, n] = A[k, m]ᵀ · B[k, n]} (A given as {@code [k, m]}), or {@code +=}. */
     public static void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
-        gemm(Form.TN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        gemm(Form.TN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, null);
+    }
+
+    /**
+     * {@link #tn} that also adds {@code sums[i] += Σ_p A[p, i]} for i in {@code [0, m)}, p in increasing
+     * order (each sum one chain of float additions, as a plain loop over A's rows would give), read from
+     * the copies of A the product makes anyway. For a linear layer's backward pass, with A the output's
+     * gradient {@code g [rows, out]}: {@code dW += gᵀ·x} and the bias gradient {@code db += Σ_rows g}
+     * without a second pass over g.
+     */
+    public static void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                          int m, int k, int n, boolean accumulate, float[] sums) {
+        if (sums == null || sums.length < m) {
+            throw new IllegalArgumentException("MatMul.tn m=" + m + " k=" + k + " n=" + n + ": sums needs " + m
+                    + " floats but has " + (sums == null ? "none" : sums.length));
+        }
+        gemm(Form.TN, a, aOff, b, bOff, c, cOff, m, k, n, accumulate, sums);
+    }
+
+    /**
+     * {@code dst[j] += Σ_r src[r, j]} over {@code src [rows, cols]} (the product of a row of ones with
+     * src): rows in increasing order, columns in parallel. The bias gradient of a linear layer whose
+     * weight gradient is not wanted (else the sums come with {@code tn}).
+     */
+    public static void columnSums(float[] src, int rows, int cols, float[] dst) {
+        if ((long) rows * cols > src.length || cols > dst.length) {
+            throw new IllegalArgumentException("MatMul.columnSums: src [" + rows + ", " + cols + "] needs "
+                    + (long) rows * cols + " floats (has " + src.length + "), dst " + cols + " (has " + dst.length + ")");
+        }
+        Parallel.forRange(cols, Math.max(16, (1 << 16) / Math.max(1, rows)), (c0, c1) -> {
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                for (int j = c0; j < c1; j++) {
+                    dst[j] += src[base + j];
+                }
+            }
+        });
     }
 
     private static void check(String name, float[] arr, int off, long len, Form f, int m, int k, int n) {
@@ -139,8 +175,9 @@ public final class MatMul {
     private record Product(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                            int m, int k, int n) {}
 
+    /** The product; {@code sums} (tn only, else null): see {@link #tn(float[], int, float[], int, float[], int, int, int, int, boolean, float[])}. */
     private static void gemm(Form f, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                             int m, int k, int n, boolean acc) {
+                             int m, int k, int n, boolean acc, float[] sums) {
         if (m < 0 || k < 0 || n < 0) {
             throw new IllegalArgumentException("MatMul." + f.name().toLowerCase() + ": negative size m=" + m + " k=" + k
                     + " n=" + n);
@@ -149,6 +186,11 @@ public final class MatMul {
         check("B", b, bOff, (long) k * n, f, m, k, n);
         check("C", c, cOff, (long) m * n, f, m, k, n);
         if (m == 0 || n == 0) {
+            if (sums != null && m > 0) {
+                for (int p = 0; p < k; p++) {
+                    for (int i = 0; i < m; i++) sums[i] += a[aOff + p * m + i];
+                }
+            }
             return;
         }
         if (k == 0) {
@@ -207,9 +249,12 @@ public final class MatMul {
                 for (int t = t0; t < t1; t++) {
                     int i0 = t / colChunks * MC, cc = t % colChunks;
                     int p0 = gs + group * cc / colChunks, p1 = gs + group * (cc + 1) / colChunks;
+                    // The first chunk of the first column group adds A's sums while packing it: each A
+                    // element exactly once, k in increasing order.
+                    float[] rowSums = cc == 0 && gs == 0 ? sums : null;
                     for (int k0 = 0; k0 < k; k0 += kcMax) {
                         rowBlock(pr, shared, k0 * group * NR, gs, k0, Math.min(kcMax, k - k0), acc || k0 > 0,
-                                i0, Math.min(m, i0 + MC), p0, p1);
+                                i0, Math.min(m, i0 + MC), p0, p1, rowSums);
                     }
                 }
             };
@@ -243,7 +288,7 @@ public final class MatMul {
      * then packed here, or read in place when exactly two vectors wide.
      */
     private static void rowBlock(Product pr, float[] bp, int bBase, int g0, int k0, int kc, boolean load,
-                                 int i0, int i1, int p0, int p1) {
+                                 int i0, int i1, int p0, int p1, float[] sums) {
         Form f = pr.f();
         float[] a = pr.a(), b = pr.b(), c = pr.c();
         int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
@@ -254,7 +299,7 @@ public final class MatMul {
         // of the block's k rows, MC floats apart, costs one pass over A per panel chunk.
         boolean packA = f == Form.TN;
         if (packA) {
-            packABlock(a, aOff, m, k0, kc, i0, i1, aPack);
+            packABlock(a, aOff, m, k0, kc, i0, i1, aPack, sums);
         }
         for (int p = p0; p < p1; p++) {
             int j0 = p * NR;
@@ -397,10 +442,29 @@ public final class MatMul {
      * {@code [k0, k0+kc)}, into {@code pack} as [kc][MC]: row kk of the block is A's contiguous run
      * {@code A[k0+kk, i0..i1)}, so the copy is kc plain array copies (an earlier [tile][kc][MR] layout
      * needed a scalar scatter and cost a fifth of a tn product). Rows past {@code i1} are never read.
+     * With {@code sums}, also {@code sums[i] += A[k0+kk, i]} for each kk in increasing order.
      */
-    private static void packABlock(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] pack) {
+    private static void packABlock(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] pack,
+                                   float[] sums) {
+        int w = i1 - i0;
         for (int kk = 0; kk < kc; kk++) {
-            System.arraycopy(a, aOff + (k0 + kk) * m + i0, pack, kk * MC, i1 - i0);
+            System.arraycopy(a, aOff + (k0 + kk) * m + i0, pack, kk * MC, w);
+        }
+        if (sums != null) {
+            // From the packed copy (in L1/L2 now), L columns at a time down the block's kc rows.
+            int j = 0;
+            for (; j + L <= w; j += L) {
+                FloatVector s = FloatVector.fromArray(S, sums, i0 + j);
+                for (int kk = 0; kk < kc; kk++) {
+                    s = s.add(FloatVector.fromArray(S, pack, kk * MC + j));
+                }
+                s.intoArray(sums, i0 + j);
+            }
+            for (; j < w; j++) {
+                float s = sums[i0 + j];
+                for (int kk = 0; kk < kc; kk++) s += pack[kk * MC + j];
+                sums[i0 + j] = s;
+            }
         }
     }
 

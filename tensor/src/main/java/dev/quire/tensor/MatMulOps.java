@@ -175,23 +175,14 @@ final class MatMulOps {
             if (x.requiresGrad) {
                 MatMul.nn(g, 0, wd, 0, x.gradForAccumulation(), 0, rows, outF, in, true); // dx[rows,in] += g·W
             }
-            if (weight.requiresGrad) {
+            boolean biasGrad = bias != null && bias.requiresGrad;
+            if (weight.requiresGrad && biasGrad) {
+                // dW[out,in] += gᵀ·x, and db[out] += Σ_rows g from the same pass over g
+                MatMul.tn(g, 0, xd, 0, weight.gradForAccumulation(), 0, outF, rows, in, true, bias.gradForAccumulation());
+            } else if (weight.requiresGrad) {
                 MatMul.tn(g, 0, xd, 0, weight.gradForAccumulation(), 0, outF, rows, in, true); // dW[out,in] += gᵀ·x
-            }
-            if (bias != null && bias.requiresGrad) {
-                columnSums(g, rows, outF, bias.gradForAccumulation());
-            }
-        });
-    }
-
-    /** {@code dst[j] += Σ_r src[r, j]} over {@code src [rows, cols]}; rows in order, columns in parallel. */
-    static void columnSums(float[] src, int rows, int cols, float[] dst) {
-        Parallel.forRange(cols, Math.max(16, (1 << 16) / Math.max(1, rows)), (c0, c1) -> {
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                for (int j = c0; j < c1; j++) {
-                    dst[j] += src[base + j];
-                }
+            } else if (biasGrad) {
+                MatMul.columnSums(g, rows, outF, bias.gradForAccumulation());
             }
         });
     }

@@ -152,6 +152,63 @@ class MatMulTest {
     }
 
     @Test
+    void tnWithSumsAddsTheColumnSumsOfABitForBitAsAPlainLoopAndTheSameProduct() {
+        SplittableRandom rng = new SplittableRandom(16);
+        int[][] shapes = {
+            {37, 2 * MatMul.KC + 9, 70},   // several k blocks, one row block
+            {300, 700, 65},                // row blocks, shared B, a thin column, parallel
+            {200, 64, 700},                // panel chunks (the sums come from the first chunk only)
+            {9, 20, MatMul.NC_PANELS * MatMul.NR + 70}, // two column groups (from the first only)
+            {150, 30, 4},                  // only thin columns
+            {5, 7, 0},                     // no columns at all: the sums still count
+            {4, 0, 5},                     // k = 0: nothing to add
+        };
+        for (int[] sh : shapes) {
+            int m = sh[0], k = sh[1], n = sh[2];
+            float[] a = GradCheck.random(rng, m * k + 1, -1, 1);
+            float[] b = GradCheck.random(rng, k * n + 1, -1, 1);
+            float[] c0 = GradCheck.random(rng, m * n + 1, -1, 1);
+            float[] sums0 = GradCheck.random(rng, m, -1, 1);
+            float[] expectedSums = sums0.clone();
+            for (int p = 0; p < k; p++) {
+                for (int i = 0; i < m; i++) expectedSums[i] += a[1 + p * m + i];
+            }
+            float[] expectedC = c0.clone();
+            MatMul.tn(a, 1, b, 1, expectedC, 1, m, k, n, true);
+            int before = Parallel.threads();
+            try {
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] c = c0.clone(), sums = sums0.clone();
+                    MatMul.tn(a, 1, b, 1, c, 1, m, k, n, true, sums);
+                    assertThat(sums).as("sums m=%d k=%d n=%d threads=%d", m, k, n, threads).containsExactly(expectedSums);
+                    assertThat(c).as("C m=%d k=%d n=%d threads=%d", m, k, n, threads).containsExactly(expectedC);
+                }
+            } finally {
+                Parallel.setThreads(before);
+            }
+        }
+        assertThatThrownBy(() -> MatMul.tn(new float[6], 0, new float[6], 0, new float[9], 0, 3, 2, 3, false, new float[2]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sums needs 3 floats but has 2");
+    }
+
+    @Test
+    void columnSumsAddEachColumnInRowOrder() {
+        SplittableRandom rng = new SplittableRandom(17);
+        int rows = 301, cols = 70;
+        float[] src = GradCheck.random(rng, rows * cols, -1, 1);
+        float[] dst = GradCheck.random(rng, cols, -1, 1);
+        float[] expected = dst.clone();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) expected[j] += src[r * cols + j];
+        }
+        MatMul.columnSums(src, rows, cols, dst);
+        assertThat(dst).containsExactly(expected);
+        assertThatThrownBy(() -> MatMul.columnSums(src, rows + 1, cols, dst))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 21140 floats");
+    }
+
+    @Test
     void badSizesFailFast() {
         assertThatThrownBy(() -> MatMul.nn(new float[5], 0, new float[6], 0, new float[6], 0, 2, 3, 2, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A needs 6 floats");
