@@ -121,6 +121,15 @@ final class ElementwiseOps {
                 int so = os.offset(r, lastDim), ss = os.step;
                 int po = oo.offset(r, lastDim), ps = oo.step;
                 int go = r * lastDim;
+                if (ss == 1 && (op == Binary.ADD || (op == Binary.MUL && ps == 1))) {
+                    // The common cases (a residual add, a gate) as loops the JIT vectorizes; same arithmetic.
+                    if (op == Binary.ADD) {
+                        for (int j = 0; j < lastDim; j++) gs[so + j] += g[go + j];
+                    } else {
+                        for (int j = 0; j < lastDim; j++) gs[so + j] += g[go + j] * other[po + j];
+                    }
+                    continue;
+                }
                 for (int j = 0; j < lastDim; j++) {
                     float gj = g[go + j];
                     float d = switch (op) {
