@@ -388,7 +388,7 @@ public final class MatMul {
         float[] a = pr.a(), b = pr.b(), c = pr.c();
         int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
         if (pr.f() == Form.TN) {
-            float[] column = new float[L]; // C[i..i+L, j], gathered and scattered (C's column is n apart)
+            float[] column = colBuf;       // C[i..i+L, j], gathered and scattered (C's column is n apart)
             for (int j = j0; j < j0 + nw; j++) {
                 for (int i = i0; i < i1; i += L) {
                     int rows = Math.min(L, i1 - i);

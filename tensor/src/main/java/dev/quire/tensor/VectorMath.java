@@ -70,6 +70,13 @@ final class VectorMath {
     /** Sum of the lanes in lane order (a fixed order, unlike {@code reduceLanes(ADD)}). */
     static float laneSum(FloatVector v) {
         // lane(i) per lane (an extract once compiled) rather than toArray(), which allocated an array per call.
+        // With AVX-512, constant lane numbers: lane(i) with a variable i compiles to a 16-way switch, large
+        // enough that once laneSum had code of its own C2 stopped inlining it (InlineSmallCode), and every
+        // caller then boxed its vector on the heap (layer norm: ~20 MB per training step on preset small).
+        if (F.length() == 16) {
+            return 0f + v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7)
+                    + v.lane(8) + v.lane(9) + v.lane(10) + v.lane(11) + v.lane(12) + v.lane(13) + v.lane(14) + v.lane(15);
+        }
         float s = 0f;
         for (int i = 0; i < F.length(); i++) s += v.lane(i);
         return s;
@@ -251,77 +258,48 @@ final class VectorMath {
      */
     static void layerNormRow(float[] x, float[] y, int off, int c, float[] w, float[] b, float eps,
                              float[] mean, float[] rstd, int r) {
-        // Whole vectors first, then one masked vector for the ragged end (masks on every vector cost
-        // more than the arithmetic here); each lane accumulates in the same order either way.
-        int full = F.loopBound(c);
-        VectorMask<Float> tail = F.indexInRange(full, c);
         FloatVector s = FloatVector.zero(F);
-        for (int j = 0; j < full; j += F.length()) {
-            s = s.add(FloatVector.fromArray(F, x, off + j));
-        }
-        if (full < c) {
-            s = s.add(FloatVector.fromArray(F, x, off + full, tail));
+        for (int j = 0; j < c; j += F.length()) {
+            s = s.add(FloatVector.fromArray(F, x, off + j, F.indexInRange(j, c)));
         }
         float mu = laneSum(s) / c;
         FloatVector v = FloatVector.zero(F);
-        for (int j = 0; j < full; j += F.length()) {
-            FloatVector d = FloatVector.fromArray(F, x, off + j).sub(mu);
-            v = d.fma(d, v);
-        }
-        if (full < c) {
-            FloatVector d = FloatVector.fromArray(F, x, off + full, tail).sub(mu);
-            v = d.fma(d, v).blend(v, tail.not());  // masked-off lanes of d are -mu: keep them out
+        for (int j = 0; j < c; j += F.length()) {
+            VectorMask<Float> m = F.indexInRange(j, c);
+            FloatVector d = FloatVector.fromArray(F, x, off + j, m).sub(mu);
+            v = d.fma(d, v).blend(v, m.not());  // masked-off lanes of d are -mu: keep them out
         }
         float rs = (float) (1.0 / Math.sqrt(laneSum(v) / c + (double) eps)); // biased variance, as in PyTorch
         mean[r] = mu;
         rstd[r] = rs;
-        for (int j = 0; j < full; j += F.length()) {
-            FloatVector o = FloatVector.fromArray(F, x, off + j).sub(mu).mul(rs);
-            if (w != null) o = o.mul(FloatVector.fromArray(F, w, j));
-            if (b != null) o = o.add(FloatVector.fromArray(F, b, j));
-            o.intoArray(y, off + j);
-        }
-        if (full < c) {
-            FloatVector o = FloatVector.fromArray(F, x, off + full, tail).sub(mu).mul(rs);
-            if (w != null) o = o.mul(FloatVector.fromArray(F, w, full, tail));
-            if (b != null) o = o.add(FloatVector.fromArray(F, b, full, tail));
-            o.intoArray(y, off + full, tail);
+        for (int j = 0; j < c; j += F.length()) {
+            VectorMask<Float> m = F.indexInRange(j, c);
+            FloatVector o = FloatVector.fromArray(F, x, off + j, m).sub(mu).mul(rs);
+            if (w != null) o = o.mul(FloatVector.fromArray(F, w, j, m));
+            if (b != null) o = o.add(FloatVector.fromArray(F, b, j, m));
+            o.intoArray(y, off + j, m);
         }
     }
 
     /** gx += rstd · (dn - mean(dn) - xhat · mean(dn · xhat)) with dn = g · w, xhat = (x - mean) · rstd. */
     static void layerNormBackwardRow(float[] x, float[] g, float[] gx, int off, int c, float[] w, float mu, float rs) {
-        int full = F.loopBound(c);
-        VectorMask<Float> tail = F.indexInRange(full, c);
         FloatVector s1 = FloatVector.zero(F), s2 = FloatVector.zero(F);
-        for (int j = 0; j < full; j += F.length()) {
-            FloatVector dn = FloatVector.fromArray(F, g, off + j);
-            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, j));
-            FloatVector xhat = FloatVector.fromArray(F, x, off + j).sub(mu).mul(rs);
-            s1 = s1.add(dn);
-            s2 = dn.fma(xhat, s2);
-        }
-        if (full < c) {
-            FloatVector dn = FloatVector.fromArray(F, g, off + full, tail);
-            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, full, tail));
-            FloatVector xhat = FloatVector.fromArray(F, x, off + full, tail).sub(mu).mul(rs);
+        for (int j = 0; j < c; j += F.length()) {
+            VectorMask<Float> m = F.indexInRange(j, c);
+            FloatVector dn = FloatVector.fromArray(F, g, off + j, m);
+            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, j, m));
+            FloatVector xhat = FloatVector.fromArray(F, x, off + j, m).sub(mu).mul(rs);
             s1 = s1.add(dn);                    // masked-off lanes of dn are 0
             s2 = dn.fma(xhat, s2);
         }
         float m1 = laneSum(s1) / c, m2 = laneSum(s2) / c;
-        for (int j = 0; j < full; j += F.length()) {
-            FloatVector dn = FloatVector.fromArray(F, g, off + j);
-            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, j));
-            FloatVector xhat = FloatVector.fromArray(F, x, off + j).sub(mu).mul(rs);
+        for (int j = 0; j < c; j += F.length()) {
+            VectorMask<Float> m = F.indexInRange(j, c);
+            FloatVector dn = FloatVector.fromArray(F, g, off + j, m);
+            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, j, m));
+            FloatVector xhat = FloatVector.fromArray(F, x, off + j, m).sub(mu).mul(rs);
             FloatVector d = dn.sub(m1).sub(xhat.mul(m2)).mul(rs);
-            d.add(FloatVector.fromArray(F, gx, off + j)).intoArray(gx, off + j);
-        }
-        if (full < c) {
-            FloatVector dn = FloatVector.fromArray(F, g, off + full, tail);
-            if (w != null) dn = dn.mul(FloatVector.fromArray(F, w, full, tail));
-            FloatVector xhat = FloatVector.fromArray(F, x, off + full, tail).sub(mu).mul(rs);
-            FloatVector d = dn.sub(m1).sub(xhat.mul(m2)).mul(rs);
-            d.add(FloatVector.fromArray(F, gx, off + full, tail)).intoArray(gx, off + full, tail);
+            d.add(FloatVector.fromArray(F, gx, off + j, m)).intoArray(gx, off + j, m);
         }
     }
 

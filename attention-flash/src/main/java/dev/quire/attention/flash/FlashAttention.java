@@ -7,6 +7,7 @@ import dev.quire.api.AttentionDropout;
 import dev.quire.api.AttentionMask;
 import dev.quire.api.AttentionShape;
 import dev.quire.api.AttentionResult;
+import dev.quire.tensor.Arena;
 import dev.quire.tensor.Parallel;
 import dev.quire.tensor.Tensor;
 import java.util.Arrays;
@@ -156,8 +157,11 @@ public final class FlashAttention implements Attention {
         float[] qd = q.data();
         float[] kd = k.data();
         float[] vd = v.data();
-        float[] out = new float[d.queryCount()];
-        float[] lse = new float[d.batch * d.heads * d.queries];
+        // From the caller's arena when one is active (a training step then reuses the arrays of the step
+        // before instead of promoting ~6 MB of garbage per layer): contents undefined, every tile below
+        // clears its rows of out and writes its log-sum-exps.
+        float[] out = Arena.resultArray(d.queryCount());                // O [B, H, Tq, D]
+        float[] lse = Arena.resultArray(d.batch * d.heads * d.queries); // [B, H, Tq]
 
         Parallel.forRange(d.batch * d.heads * d.queryTiles, (from, to) -> {
             Workspace ws = workspace(d);
@@ -185,8 +189,9 @@ public final class FlashAttention implements Attention {
         int kvOff = d.keyOffset(b, h / d.group);
         int lseOff = bh * d.queries + i0;
         int keyEnd = d.visibleEnd(b, i0, br);
+        Arrays.fill(out, qOff, qOff + br * d.headDim, 0f); // O starts at zero (α·0 + P·V on the first key tile)
         if (keyEnd <= 0) {
-            // No query of the tile sees a key: zero output (as allocated), log-sum-exp −∞.
+            // No query of the tile sees a key: zero output, log-sum-exp −∞.
             Arrays.fill(lse, lseOff, lseOff + br, Float.NEGATIVE_INFINITY);
             return;
         }

@@ -86,8 +86,8 @@ public final class TrainBenchmark {
      * @param catalog  components (the attention, positional {@code learned}, optimizer {@code adamw})
      * @param progress told about every timed step
      * @return the results, in the order they are printed: {@code preset, steps, warmup_steps, threads,
-     *         params, batch, context, tokens_per_sec, step_ms, step_ms_min, gflops, loss_first, loss_last,
-     *         peak_rss_bytes}
+     *         attention, params, batch, context, tokens_per_sec, step_ms, step_ms_min, gflops, loss_first,
+     *         loss_last, allocated_bytes_per_step, peak_rss_bytes}
      */
     public static Map<String, Object> run(Preset preset, int steps, int warmup, Data data, String attention,
                                           ComponentCatalog catalog, ProgressListener progress) {
@@ -111,10 +111,13 @@ public final class TrainBenchmark {
         int[] inputs = new int[batch * time];
         int[] targets = new int[batch * time];
         long[] nanos = new long[steps];
+        long[] allocated = new long[steps];
+        var meter = AttentionBenchmark.AllocationMeter.create();
         double first = Double.NaN;
         double last = Double.NaN;
         for (int i = 0; i < warmup + steps; i++) {
             fill(inputs, targets, corpus, rng, batch, time);
+            long bytes0 = meter.bytes();
             long t0 = System.nanoTime();
             // zeroGrad, handing last step's gradient arrays to this step's backward pass (no new ones).
             for (Parameter p : model.parameters()) {
@@ -125,12 +128,14 @@ public final class TrainBenchmark {
             loss.backward();
             optimizer.step();
             long t1 = System.nanoTime();
+            long bytes1 = meter.bytes();
             last = loss.item();
             if (i == 0) {
                 first = last;
             }
             if (i >= warmup) {
                 nanos[i - warmup] = t1 - t0;
+                allocated[i - warmup] = bytes1 - bytes0;
                 progress.update(i - warmup + 1, steps, String.format(Locale.ROOT, "loss %.4f", last));
             } else {
                 progress.update(0, steps, "warm-up " + (i + 1) + "/" + warmup);
@@ -157,6 +162,12 @@ public final class TrainBenchmark {
         result.put("gflops", round(flopsPerToken * tokens / seconds / 1e9, 2));
         result.put("loss_first", round(first, 4));
         result.put("loss_last", round(last, 4));
+        // Heap bytes a step allocates, all threads (the median step: the first timed steps may still run
+        // code the JIT has not compiled, which boxes vectors). The step reuses its arrays, so this
+        // should be near zero, not proportional to the model.
+        long[] sorted = allocated.clone();
+        Arrays.sort(sorted);
+        result.put("allocated_bytes_per_step", meter.available() ? sorted[steps / 2] : null);
         long rss = peakRssBytes();
         result.put("peak_rss_bytes", rss < 0 ? null : rss);
         return result;
