@@ -44,7 +44,8 @@ public final class Tensor {
          * {@code value[i] = gelu(x[i])} and {@code slope[i] = gelu'(x[i])} for every i of x, in one pass
          * and in parallel: for a layer that recomputes its GELU in the backward pass and needs both.
          * Bit for bit the values of {@link Tensor#gelu(Gelu)}, and {@link #applySlope} with this slope
-         * gives the bits of its backward pass.
+         * gives the bits of its backward pass. {@code slope} may be {@code x} itself (each element is read
+         * before it is overwritten), for a caller that needs the slope but not x afterwards.
          */
         public void valueAndSlope(float[] x, float[] value, float[] slope) {
             if (value.length < x.length || slope.length < x.length) {
