@@ -56,6 +56,36 @@ class ParallelTest {
     }
 
     @Test
+    void forEachIndexClaimsEveryIndexOnceAsItsOwnChunk() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                for (int n : new int[] {0, 1, 2, 43, 200}) {
+                    int[] hits = new int[n];
+                    AtomicInteger chunks = new AtomicInteger();
+                    Parallel.forEachIndex(n, (from, to) -> {
+                        chunks.incrementAndGet();
+                        if (threads > 1 && n > 1) {
+                            assertThat(to - from).isEqualTo(1); // one index per claim, for an even finish
+                        }
+                        for (int i = from; i < to; i++) hits[i]++;
+                    });
+                    for (int h : hits) assertThat(h).isEqualTo(1);
+                    assertThat(chunks.get()).isEqualTo(threads == 1 || n <= 1 ? Math.min(n, 1) : n);
+                }
+            }
+            // Nested inside another loop: inline, one chunk.
+            Parallel.setThreads(2);
+            AtomicInteger nested = new AtomicInteger();
+            Parallel.forRange(2, (f, t) -> Parallel.forEachIndex(10, (f2, t2) -> nested.incrementAndGet()));
+            assertThat(nested.get()).isEqualTo(2);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void exceptionsReachTheCaller() {
         int before = Parallel.threads();
         try {
