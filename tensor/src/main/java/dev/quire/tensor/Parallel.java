@@ -73,21 +73,9 @@ public final class Parallel {
      * so loops over cheap items ({@code n < 2 * grain}) run inline without any hand-off cost.
      */
     public static void forRange(int n, int grain, IntRangeBody body) {
-        if (n <= 0) {
-            return;
-        }
-        Pool p = pool;
-        int chunks = p.threads == 1 ? 1 : Math.min(p.threads * CHUNKS_PER_THREAD, n / Math.max(1, grain));
-        int[] depth = DEPTH.get();
-        if (chunks <= 1 || depth[0] > 0) {
-            body.run(0, n);
-            return;
-        }
-        depth[0]++;
-        try {
-            p.run(n, chunks, body);
-        } finally {
-            depth[0]--;
+        if (n > 0) {
+            Pool p = pool;
+            run(p, n, p.threads == 1 ? 1 : Math.min(p.threads * CHUNKS_PER_THREAD, n / Math.max(1, grain)), body);
         }
     }
 
@@ -97,18 +85,22 @@ public final class Parallel {
      * chunks per thread would leave one thread finishing a whole chunk alone at the end.
      */
     public static void forEachIndex(int n, IntRangeBody body) {
-        if (n <= 0) {
-            return;
+        if (n > 0) {
+            Pool p = pool;
+            run(p, n, p.threads == 1 ? 1 : n, body);
         }
-        Pool p = pool;
+    }
+
+    /** Runs {@code body} over {@code [0, n)} in {@code chunks} chunks: inline when one chunk, or nested. */
+    private static void run(Pool p, int n, int chunks, IntRangeBody body) {
         int[] depth = DEPTH.get();
-        if (p.threads == 1 || n == 1 || depth[0] > 0) {
+        if (chunks <= 1 || depth[0] > 0) {
             body.run(0, n);
             return;
         }
         depth[0]++;
         try {
-            p.run(n, n, body);
+            p.run(n, chunks, body);
         } finally {
             depth[0]--;
         }
