@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a time (a row block) and runs every k block and panel over them, so the row block's A (and its part of
  * C) stays in L2 while the panels pass. A is read in place where its rows are
  * contiguous (nn, nt) and packed for tn. Threads split C by row blocks (each reads only its rows of A),
- * and by panels too when there are too few row blocks for an even finish (items claimed one at a time); small problems stay on the calling thread, where
- * hand-off would cost more than it saves. With fewer than {@value #PACK_B_MIN_ROWS} rows (nn, tn) each
+ * and by panels too when there are too few row blocks for an even finish (items are claimed one at a
+ * time); small problems stay on the calling thread, where hand-off would cost more than it saves. With fewer than {@value #PACK_B_MIN_ROWS} rows (nn, tn) each
  * thread packs the panels it uses itself instead of all of B up front.
  *
  * <p>Paths by shape: panels two vectors wide or less (a head of width 32) use a 6 × 2L tile written to C
@@ -512,7 +512,7 @@ public final class MatMul {
      * 207 against 244 GFLOP/s).
      */
     private static void registerTile(boolean packedA, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
-                             float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+                                     float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         if (packedA) {
             kernelPackedA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
         } else {
@@ -524,7 +524,7 @@ public final class MatMul {
      * The register tile for an A read in place along its rows (nn, nt): A row r at {@code a[ar + kk]}.
      */
     private static void kernelRowsA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
-                               float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+                                    float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         FloatVector c00, c01, c02, c03;
         FloatVector c10, c11, c12, c13;
         FloatVector c20, c21, c22, c23;
@@ -596,7 +596,7 @@ public final class MatMul {
 
     /** The register tile for tn's packed A: A row r at {@code a[ar + kk * MC]} ({@link #packABlock}). */
     private static void kernelPackedA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
-                               float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+                                      float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         FloatVector c00, c01, c02, c03;
         FloatVector c10, c11, c12, c13;
         FloatVector c20, c21, c22, c23;
