@@ -45,7 +45,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--attention", paramLabel = "ID", defaultValue = TrainBenchmark.DEFAULT_ATTENTION,
-            description = "The attention component: flash, standard or a plugin's id (default: ${DEFAULT-VALUE}).")
+            description = "The attention component's id: flash or standard (default: ${DEFAULT-VALUE}).")
     String attention;
 
     @Option(names = "--data", paramLabel = "KIND", defaultValue = "random",
