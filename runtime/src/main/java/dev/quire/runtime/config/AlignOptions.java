@@ -58,21 +58,10 @@ public record AlignOptions(ComponentChoice method, String checkpoint, String ref
         checkpoint = checkpoint == null ? "" : checkpoint;
         reference = reference == null ? "" : reference;
         reward = reward == null ? "" : reward;
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be a number > 0, got " + learningRate);
-        }
-        if (schedule == null || schedule.isBlank()) {
-            throw new IllegalArgumentException("schedule must name a schedule (constant, cosine, ...), got '"
-                    + schedule + "'");
-        }
-        if (logInterval < 1) {
-            throw new IllegalArgumentException("logInterval must be at least 1, got " + logInterval);
-        }
+        OptionChecks.atLeastOne("steps", steps);
+        OptionChecks.atLeastOne("batchSize", batchSize);
+        OptionChecks.positive("learningRate", learningRate);
+        OptionChecks.scheduleNamed(schedule);
+        OptionChecks.atLeastOne("logInterval", logInterval);
     }
 }

@@ -15,9 +15,7 @@ public record EvaluateOptions(int batchSize, int maxBatches, String checkpoint) 
     public static final EvaluateOptions DEFAULTS = new EvaluateOptions(16, 0, "latest");
 
     public EvaluateOptions {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
+        OptionChecks.atLeastOne("batchSize", batchSize);
         if (maxBatches < 0) {
             throw new IllegalArgumentException("maxBatches must be >= 0 (0 = the whole split), got " + maxBatches);
         }

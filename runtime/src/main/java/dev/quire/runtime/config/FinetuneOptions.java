@@ -58,25 +58,12 @@ public record FinetuneOptions(String checkpoint, Path data, String builtin, doub
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validationFraction must be in (0, 1), got " + validationFraction);
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be a number > 0, got " + learningRate);
-        }
-        if (schedule == null || schedule.isBlank()) {
-            throw new IllegalArgumentException("schedule must name a schedule (constant, cosine, ...), got '"
-                    + schedule + "'");
-        }
-        if (evalInterval < 1) {
-            throw new IllegalArgumentException("evalInterval must be at least 1, got " + evalInterval);
-        }
-        if (evalExamples < 1) {
-            throw new IllegalArgumentException("evalExamples must be at least 1, got " + evalExamples);
-        }
+        OptionChecks.atLeastOne("steps", steps);
+        OptionChecks.atLeastOne("batchSize", batchSize);
+        OptionChecks.positive("learningRate", learningRate);
+        OptionChecks.scheduleNamed(schedule);
+        OptionChecks.atLeastOne("evalInterval", evalInterval);
+        OptionChecks.atLeastOne("evalExamples", evalExamples);
         if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
             throw new IllegalArgumentException("gradClip must be a number >= 0 (0 = off), got " + gradClip);
         }
@@ -118,11 +105,11 @@ public record FinetuneOptions(String checkpoint, Path data, String builtin, doub
             if (rank == null && (alpha != null || !targets.equals(DEFAULT_TARGETS) || seed != null)) {
                 throw new IllegalArgumentException("lora needs a rank (for example lora: {rank: 8, alpha: 16})");
             }
-            if (rank != null && rank < 1) {
-                throw new IllegalArgumentException("lora rank must be at least 1, got " + rank);
+            if (rank != null) {
+                OptionChecks.atLeastOne("lora rank", rank);
             }
-            if (alpha != null && (!(alpha > 0) || alpha.isInfinite())) {
-                throw new IllegalArgumentException("lora alpha must be a number > 0, got " + alpha);
+            if (alpha != null) {
+                OptionChecks.positive("lora alpha", alpha);
             }
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("lora targets must name at least one linear layer, "

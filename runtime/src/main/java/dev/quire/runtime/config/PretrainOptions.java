@@ -27,18 +27,10 @@ public record PretrainOptions(int steps, int batchSize, int evalInterval, int ev
     public static final PretrainOptions DEFAULTS = new PretrainOptions(2000, 12, 250, 20, 500, 0f, 1.0, true, 1, 1);
 
     public PretrainOptions {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
-        if (evalInterval < 1) {
-            throw new IllegalArgumentException("evalInterval must be at least 1, got " + evalInterval);
-        }
-        if (evalIterations < 1) {
-            throw new IllegalArgumentException("evalIterations must be at least 1, got " + evalIterations);
-        }
+        OptionChecks.atLeastOne("steps", steps);
+        OptionChecks.atLeastOne("batchSize", batchSize);
+        OptionChecks.atLeastOne("evalInterval", evalInterval);
+        OptionChecks.atLeastOne("evalIterations", evalIterations);
         if (checkpointInterval < 0) {
             throw new IllegalArgumentException("checkpointInterval must be >= 0 (0 = only at the end), got "
                     + checkpointInterval);

@@ -35,21 +35,10 @@ public record RewardOptions(Path data, String checkpoint, double validationFract
             throw new IllegalArgumentException("validationFraction must be in [0, 1) (0 = hold nothing out), got "
                     + validationFraction);
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be a number > 0, got " + learningRate);
-        }
-        if (schedule == null || schedule.isBlank()) {
-            throw new IllegalArgumentException("schedule must name a schedule (constant, cosine, ...), got '"
-                    + schedule + "'");
-        }
-        if (evalInterval < 1) {
-            throw new IllegalArgumentException("evalInterval must be at least 1, got " + evalInterval);
-        }
+        OptionChecks.atLeastOne("steps", steps);
+        OptionChecks.atLeastOne("batchSize", batchSize);
+        OptionChecks.positive("learningRate", learningRate);
+        OptionChecks.scheduleNamed(schedule);
+        OptionChecks.atLeastOne("evalInterval", evalInterval);
     }
 }
