@@ -11,7 +11,7 @@ module dev.quire.rlhf {
     exports dev.quire.rlhf.data;
     exports dev.quire.rlhf.ranking;
 
-    // The experiments find attention, positional encodings and optimizers as the runtime does.
+    // Its tests list the providers through ServiceLoader from inside this module.
     uses dev.quire.api.ComponentProvider;
 
     provides dev.quire.api.ComponentProvider with

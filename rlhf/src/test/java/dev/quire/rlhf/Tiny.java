@@ -6,10 +6,10 @@ import dev.quire.api.Attention;
 import dev.quire.api.ComponentKind;
 import dev.quire.api.OptimizerFactory;
 import dev.quire.api.PositionalEncoding;
+import dev.quire.api.ServiceComponents;
 import dev.quire.model.Gpt;
 import dev.quire.model.GptConfig;
 import dev.quire.model.Rng;
-import dev.quire.rlhf.experiments.Components;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,8 @@ final class Tiny {
     }
 
     static Gpt gpt(int vocab, int context, int width, long seed) {
-        Attention attention = Components.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
-        PositionalEncoding positional = Components.create(ComponentKind.POSITIONAL_ENCODING, "learned",
+        Attention attention = ServiceComponents.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
+        PositionalEncoding positional = ServiceComponents.create(ComponentKind.POSITIONAL_ENCODING, "learned",
                 PositionalEncoding.class, Map.of());
         return new Gpt(GptConfig.nanoGpt(vocab, context, 1, 2, width), attention, positional, List.of(), seed);
     }
@@ -36,7 +36,7 @@ final class Tiny {
     }
 
     static OptimizerFactory adamw(double lr) {
-        return Components.create(ComponentKind.OPTIMIZER, "adamw", OptimizerFactory.class,
+        return ServiceComponents.create(ComponentKind.OPTIMIZER, "adamw", OptimizerFactory.class,
                 Map.of("lr", lr, "weightDecay", 0.0));
     }
 

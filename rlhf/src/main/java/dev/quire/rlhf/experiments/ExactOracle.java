@@ -10,6 +10,7 @@ import dev.quire.api.ComponentKind;
 import dev.quire.api.OptimizerFactory;
 import dev.quire.api.PositionalEncoding;
 import dev.quire.api.PreferencePair;
+import dev.quire.api.ServiceComponents;
 import dev.quire.api.TrainingContext;
 import dev.quire.model.Gpt;
 import dev.quire.model.GptConfig;
@@ -87,8 +88,8 @@ public final class ExactOracle {
 
     /** A tiny GPT (1 layer, 2 heads, width 16) whose token embedding is scaled up so its completions are far from uniform. */
     public static Gpt model(long seed) {
-        Attention attention = Components.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
-        PositionalEncoding positional = Components.create(ComponentKind.POSITIONAL_ENCODING, "learned",
+        Attention attention = ServiceComponents.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
+        PositionalEncoding positional = ServiceComponents.create(ComponentKind.POSITIONAL_ENCODING, "learned",
                 PositionalEncoding.class, Map.of());
         Gpt gpt = new Gpt(GptConfig.nanoGpt(VOCAB, PROMPT.length + LENGTH, 1, 2, 16), attention, positional,
                 List.of(), seed);
@@ -179,7 +180,7 @@ public final class ExactOracle {
 
     /** An AdamW factory with the given learning rate and no weight decay (decay would pull away from π*). */
     public static OptimizerFactory adamw(double lr) {
-        return Components.create(ComponentKind.OPTIMIZER, "adamw", OptimizerFactory.class,
+        return ServiceComponents.create(ComponentKind.OPTIMIZER, "adamw", OptimizerFactory.class,
                 Map.of("lr", lr, "weightDecay", 0.0));
     }
 

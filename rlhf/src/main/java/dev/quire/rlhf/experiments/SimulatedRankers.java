@@ -10,6 +10,7 @@ import dev.quire.api.ComponentKind;
 import dev.quire.api.Optimizer;
 import dev.quire.api.PositionalEncoding;
 import dev.quire.api.PreferencePair;
+import dev.quire.api.ServiceComponents;
 import dev.quire.api.TrainingContext;
 import dev.quire.model.Gpt;
 import dev.quire.model.GptConfig;
@@ -118,8 +119,8 @@ public final class SimulatedRankers {
     }
 
     private Gpt newModel(long modelSeed) {
-        Attention attention = Components.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
-        PositionalEncoding positional = Components.create(ComponentKind.POSITIONAL_ENCODING, "learned",
+        Attention attention = ServiceComponents.create(ComponentKind.ATTENTION, "standard", Attention.class, Map.of());
+        PositionalEncoding positional = ServiceComponents.create(ComponentKind.POSITIONAL_ENCODING, "learned",
                 PositionalEncoding.class, Map.of());
         return new Gpt(GptConfig.nanoGpt(VOCAB, 2 + MAX_NEW, 2, 2, 32), attention, positional, List.of(), modelSeed);
     }

@@ -1,23 +1,32 @@
-package dev.quire.rlhf.experiments;
+package dev.quire.api;
 
-import dev.quire.api.ComponentKind;
-import dev.quire.api.ComponentProvider;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** Components found the way the runtime finds them (ServiceLoader), with some default options changed by name. */
-public final class Components {
+/**
+ * Components found through {@link ServiceLoader} on the module or class path, without the runtime's
+ * discovery, plugins or configuration files: for experiments, benchmarks and tests that want, say, the
+ * {@code adamw} optimizer with one option changed, without compiling against the provider's classes.
+ */
+public final class ServiceComponents {
 
-    private Components() {
+    private ServiceComponents() {
+    }
+
+    /** The component {@code kind:id} with its provider's default options. */
+    public static <T> T create(ComponentKind kind, String id, Class<T> type) {
+        return create(kind, id, type, Map.of());
     }
 
     /**
-     * Creates the component {@code kind:id}, its default options changed by {@code changes} ({@code "lr" -> 1e-3}).
+     * The component {@code kind:id}, its provider's default options changed by name
+     * ({@code "lr" -> 1e-3}).
      *
-     * @throws IllegalStateException if no provider has that kind and id, listing those found
+     * @throws IllegalStateException if no provider has that kind and id (the message lists those found)
+     * @throws IllegalArgumentException if the options have no component of one of the changed names
      */
     public static <T> T create(ComponentKind kind, String id, Class<T> type, Map<String, Object> changes) {
         List<String> found = new ArrayList<>();
@@ -30,7 +39,8 @@ public final class Components {
         throw new IllegalStateException("no provider " + kind.configName() + ":" + id + " among " + found);
     }
 
-    private static Record withChanges(Record options, Map<String, Object> changes) {
+    /** A copy of {@code options} with some components replaced by name, through the canonical constructor. */
+    public static Record withChanges(Record options, Map<String, Object> changes) {
         try {
             RecordComponent[] components = options.getClass().getRecordComponents();
             Object[] values = new Object[components.length];
