@@ -59,6 +59,24 @@ public final class MatMul {
      * (which held 4096 × 1536 × 384 at 0.56–0.71× OpenBLAS).
      */
     static final int MC = 16 * MR;
+    /**
+     * Floats per k in a tile of tn's A cut into pieces ({@link #cutAPieces}): the tile's MR values padded to 32
+     * bytes, two k to a cache line.
+     */
+    static final int TN_PIECE = 8;
+    /**
+     * Floats after each tile of tn's packed A: a piece is copied as whole vectors of L floats (one
+     * species for all of MatMul: a second one in the same methods made C2 give up on the register tile's
+     * intrinsics in some runs), and with L = 16 the last piece's vector runs 8 floats past the tile.
+     */
+    private static final int TN_TILE_PAD = Math.max(0, L - TN_PIECE);
+    /**
+     * Full-width panels a tn row block must have before its A is cut into pieces: cutting costs about what
+     * the faster register tile saves on three or four panels (a row block against 64 columns of B).
+     */
+    static final int TN_PIECES_MIN_PANELS = 4;
+    /** Lanes [8, 16) when L = 16: the second piece of a pair written as one vector. */
+    private static final VectorMask<Float> UPPER_PIECE = L == 2 * TN_PIECE ? S.indexInRange(-TN_PIECE, TN_PIECE) : null;
     /** Most panels packed at once (a column group). */
     static final int NC_PANELS = 32;
     /**
@@ -101,9 +119,9 @@ public final class MatMul {
 
     private enum Form { NN, NT, TN }
 
-    /** Per-thread scratch: a packed B panel, an edge tile of C and a packed block of A (tn). */
+    /** Per-thread scratch: a packed B panel, an edge tile of C, and tn's packed block of A and its rows. */
     private static final ThreadLocal<float[][]> SCRATCH =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NR], new float[MR * NR], new float[KC * MC]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NR], new float[MR * NR], new float[MC / MR * (KC * TN_PIECE + TN_TILE_PAD)], new float[KC * MC + L]});
 
     /** The calling thread's packed slice of B, [panel][kc][NR], read by every thread of one product. */
     private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
@@ -293,13 +311,18 @@ public final class MatMul {
         float[] a = pr.a(), b = pr.b(), c = pr.c();
         int aOff = pr.aOff(), bOff = pr.bOff(), cOff = pr.cOff(), m = pr.m(), k = pr.k(), n = pr.n();
         float[][] scratch = SCRATCH.get();
-        float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2];
+        float[] bPack = scratch[0], tile = scratch[1], aPack = scratch[2], aRows = scratch[3];
         // For tn, A's tile rows are columns of A [k, m], m floats apart: read in place, the kc rows of one
-        // tile fall into a few cache sets (m = 1536: 2 of L1's 64) and miss every time. A contiguous copy
-        // of the block's k rows, MC floats apart, costs one pass over A per panel chunk.
+        // tile fall into a few cache sets (m = 1536: 2 of L1's 64) and miss every time. So the block is
+        // copied once per panel chunk into one contiguous [kc][8] piece per tile.
         boolean packA = f == Form.TN;
+        // tn's A is read from its [kc][MC] rows, or, with enough panels to pay for the cutting, from pieces.
+        boolean pieces = packA && Math.min(p1, n / NR) - p0 >= TN_PIECES_MIN_PANELS;
         if (packA) {
-            packABlock(a, aOff, m, k0, kc, i0, i1, aPack, sums);
+            copyARows(a, aOff, m, k0, kc, i0, i1, aRows, sums);
+            if (pieces) {
+                cutAPieces(aRows, kc, i1 - i0, aPack);
+            }
         }
         for (int p = p0; p < p1; p++) {
             int j0 = p * NR;
@@ -331,8 +354,13 @@ public final class MatMul {
                 // repeat the last valid row (their results are dropped).
                 float[] ap;
                 int ar0, rowStep, aks;
-                if (packA) {
+                if (pieces) {
                     ap = aPack;
+                    ar0 = (i - i0) / MR * (kc * TN_PIECE + TN_TILE_PAD);
+                    rowStep = 1;
+                    aks = TN_PIECE;
+                } else if (packA) {
+                    ap = aRows;
                     ar0 = i - i0;
                     rowStep = 1;
                     aks = MC;
@@ -353,7 +381,7 @@ public final class MatMul {
                     // tile mostly of padding through the scratch copy.
                     kernelNarrow(ap, a0, a1, a2, a3, a4, a5, aks, bs, bo, ldb, c, co, n, kc, load, mr, nw);
                 } else if (mr == MR && nw == NR) {
-                    registerTile(packA, ap, a0, a1, a2, a3, a4, a5, bs, bo, c, co, n, kc, load);
+                    registerTile(aks, ap, a0, a1, a2, a3, a4, a5, bs, bo, c, co, n, kc, load);
                 } else {
                     // Edge tile: the same kernel on a scratch copy of C's valid part.
                     for (int r = 0; r < MR; r++) {
@@ -364,7 +392,7 @@ public final class MatMul {
                             Arrays.fill(tile, r * NR, r * NR + NR, 0f);
                         }
                     }
-                    registerTile(packA, ap, a0, a1, a2, a3, a4, a5, bs, bo, tile, 0, NR, kc, true);
+                    registerTile(aks, ap, a0, a1, a2, a3, a4, a5, bs, bo, tile, 0, NR, kc, true);
                     for (int r = 0; r < mr; r++) {
                         System.arraycopy(tile, r * NR, c, co + r * n, nw);
                     }
@@ -439,31 +467,63 @@ public final class MatMul {
 
     /**
      * Copies rows {@code [i0, i1)} of the product's A (stored as [k, m]: its columns), k in
-     * {@code [k0, k0+kc)}, into {@code pack} as [kc][MC]: row kk of the block is A's contiguous run
-     * {@code A[k0+kk, i0..i1)}, so the copy is kc plain array copies (an earlier [tile][kc][MR] layout
-     * needed a scalar scatter and cost a fifth of a tn product). Rows past {@code i1} are never read.
-     * With {@code sums}, also {@code sums[i] += A[k0+kk, i]} for each kk in increasing order.
+     * {@code [k0, k0+kc)}, into {@code rows} as [kc][MC]: row kk is A's contiguous run
+     * {@code A[k0+kk, i0..i1)}, so the copy is kc plain array copies, which keep the most cache misses in
+     * flight (A comes from memory: one 384-byte run per 16 KB row at m = 4096). Columns past
+     * {@code i1 - i0} are never read. With {@code sums}, also {@code sums[i] += A[k0+kk, i]} for each kk in
+     * increasing order.
      */
-    private static void packABlock(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] pack,
-                                   float[] sums) {
+    private static void copyARows(float[] a, int aOff, int m, int k0, int kc, int i0, int i1, float[] rows,
+                                  float[] sums) {
         int w = i1 - i0;
         for (int kk = 0; kk < kc; kk++) {
-            System.arraycopy(a, aOff + (k0 + kk) * m + i0, pack, kk * MC, w);
+            System.arraycopy(a, aOff + (k0 + kk) * m + i0, rows, kk * MC, w);
         }
         if (sums != null) {
-            // From the packed copy (in L1/L2 now), L columns at a time down the block's kc rows.
+            // From the copy (in L1/L2 now), L columns at a time down the block's kc rows.
             int j = 0;
             for (; j + L <= w; j += L) {
                 FloatVector s = FloatVector.fromArray(S, sums, i0 + j);
                 for (int kk = 0; kk < kc; kk++) {
-                    s = s.add(FloatVector.fromArray(S, pack, kk * MC + j));
+                    s = s.add(FloatVector.fromArray(S, rows, kk * MC + j));
                 }
                 s.intoArray(sums, i0 + j);
             }
             for (; j < w; j++) {
                 float s = sums[i0 + j];
-                for (int kk = 0; kk < kc; kk++) s += pack[kk * MC + j];
+                for (int kk = 0; kk < kc; kk++) s += rows[kk * MC + j];
                 sums[i0 + j] = s;
+            }
+        }
+    }
+
+    /**
+     * Cuts {@link #copyARows}'s [kc][MC] block of w rows of C into {@code pack} as [tile][kc][TN_PIECE]:
+     * tile t (rows {@code MR·t ..}) gets, for each kk, the 8 floats from {@code rows[kk·MC + MR·t]}, of
+     * which the register tile reads the first MR (the rest are never used). The tile then reads its A
+     * sequentially, 32 bytes per k, as it reads B; from the rows it reads a cache line per k, and ran
+     * 4-10% slower. Cutting the pieces straight from A took twice as long as copying rows and cutting them
+     * here, in L1/L2.
+     */
+    private static void cutAPieces(float[] rows, int kc, int w, float[] pack) {
+        int tiles = (w + MR - 1) / MR, tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        int kk = 0;
+        if (UPPER_PIECE != null) {
+            // L = 16: pieces kk and kk + 1 of a tile as one vector (one store, not two half-overlapping).
+            for (; kk + 1 < kc; kk += 2) {
+                for (int t = 0; t < tiles; t++) {
+                    FloatVector first = FloatVector.fromArray(S, rows, kk * MC + t * MR);
+                    FloatVector second = FloatVector.fromArray(S, rows, (kk + 1) * MC + t * MR - TN_PIECE);
+                    first.blend(second, UPPER_PIECE).intoArray(pack, t * tileSize + kk * TN_PIECE);
+                }
+            }
+        }
+        for (; kk < kc; kk++) {
+            // Increasing kk: a vector wider than the piece spills into slot kk + 1, rewritten next.
+            for (int t = 0; t < tiles; t++) {
+                for (int q = 0; q < TN_PIECE; q += L) {
+                    FloatVector.fromArray(S, rows, kk * MC + t * MR + q).intoArray(pack, t * tileSize + kk * TN_PIECE + q);
+                }
             }
         }
     }
@@ -505,18 +565,20 @@ public final class MatMul {
      * {@code b[bo + kk * NR]} (a packed panel). Each C element is one fma chain in increasing k, the same
      * order as every other path here.
      *
-     * <p>Two copies of the tile, {@link #kernelRowsA} and {@link #kernelPackedA}, differ only in the
-     * stride of A along k (1 or {@link #MC}). The strides are constants on purpose: C2 hoists the bounds
+     * <p>Three copies of the tile, {@link #kernelRowsA}, {@link #kernelPiecesA} and
+     * {@link #kernelCopiedRowsA}, differ only in the stride of A along k (1, {@link #TN_PIECE} or
+     * {@link #MC}). The strides are constants on purpose: C2 hoists the bounds
      * checks of {@code a[ar + kk * s]} and {@code b[bo + kk * NR]} out of the loop only when s is a
      * constant, and with them in the loop the tile ran 10-18% slower (one thread, 4096 × 384 × 1152 nt:
      * 207 against 244 GFLOP/s).
      */
-    private static void registerTile(boolean packedA, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+    private static void registerTile(int aStride, float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                                      float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
-        if (packedA) {
-            kernelPackedA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
-        } else {
-            kernelRowsA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+        switch (aStride) {
+            case 1 -> kernelRowsA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+            case TN_PIECE -> kernelPiecesA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+            case MC -> kernelCopiedRowsA(a, a0, a1, a2, a3, a4, a5, b, bo, c, co, ldc, kc, load);
+            default -> throw new IllegalStateException("no register tile for A's stride " + aStride);
         }
     }
 
@@ -594,8 +656,80 @@ public final class MatMul {
         c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 1 * L); c52.intoArray(c, co + 5 * ldc + 2 * L); c53.intoArray(c, co + 5 * ldc + 3 * L);
     }
 
-    /** The register tile for tn's packed A: A row r at {@code a[ar + kk * MC]} ({@link #packABlock}). */
-    private static void kernelPackedA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+    /** The register tile for tn's A cut into pieces: A row r at {@code a[ar + kk * TN_PIECE]} ({@link #cutAPieces}). */
+    private static void kernelPiecesA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                                      float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        FloatVector c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33;
+        FloatVector c40, c41, c42, c43;
+        FloatVector c50, c51, c52, c53;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, co + 0 * ldc);
+            c01 = FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L);
+            c02 = FloatVector.fromArray(S, c, co + 0 * ldc + 2 * L);
+            c03 = FloatVector.fromArray(S, c, co + 0 * ldc + 3 * L);
+            c10 = FloatVector.fromArray(S, c, co + 1 * ldc);
+            c11 = FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L);
+            c12 = FloatVector.fromArray(S, c, co + 1 * ldc + 2 * L);
+            c13 = FloatVector.fromArray(S, c, co + 1 * ldc + 3 * L);
+            c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L);
+            c22 = FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L);
+            c23 = FloatVector.fromArray(S, c, co + 2 * ldc + 3 * L);
+            c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L);
+            c32 = FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L);
+            c33 = FloatVector.fromArray(S, c, co + 3 * ldc + 3 * L);
+            c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L);
+            c42 = FloatVector.fromArray(S, c, co + 4 * ldc + 2 * L);
+            c43 = FloatVector.fromArray(S, c, co + 4 * ldc + 3 * L);
+            c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L);
+            c52 = FloatVector.fromArray(S, c, co + 5 * ldc + 2 * L);
+            c53 = FloatVector.fromArray(S, c, co + 5 * ldc + 3 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z;
+            c40 = z; c41 = z; c42 = z; c43 = z;
+            c50 = z; c51 = z; c52 = z; c53 = z;
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bo + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            int ak = kk * TN_PIECE;
+            FloatVector av;
+            av = FloatVector.broadcast(S, a[a0 + ak]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(S, a[a1 + ak]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(S, a[a2 + ak]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(S, a[a3 + ak]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(S, a[a4 + ak]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+            av = FloatVector.broadcast(S, a[a5 + ak]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + 1 * L); c02.intoArray(c, co + 0 * ldc + 2 * L); c03.intoArray(c, co + 0 * ldc + 3 * L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + 1 * L); c12.intoArray(c, co + 1 * ldc + 2 * L); c13.intoArray(c, co + 1 * ldc + 3 * L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + 1 * L); c22.intoArray(c, co + 2 * ldc + 2 * L); c23.intoArray(c, co + 2 * ldc + 3 * L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + 1 * L); c32.intoArray(c, co + 3 * ldc + 2 * L); c33.intoArray(c, co + 3 * ldc + 3 * L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + 1 * L); c42.intoArray(c, co + 4 * ldc + 2 * L); c43.intoArray(c, co + 4 * ldc + 3 * L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 1 * L); c52.intoArray(c, co + 5 * ldc + 2 * L); c53.intoArray(c, co + 5 * ldc + 3 * L);
+    }
+
+    /** The register tile for tn's A copied as rows: A row r at {@code a[ar + kk * MC]} ({@link #copyARows}). */
+    private static void kernelCopiedRowsA(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                                       float[] b, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         FloatVector c00, c01, c02, c03;
         FloatVector c10, c11, c12, c13;

@@ -152,6 +152,37 @@ class MatMulTest {
     }
 
     @Test
+    void tnWithAPiecesCutIsRightAndBitIdenticalToTheRowsPath() {
+        // Enough full panels for tn to cut A into pieces; two row blocks, the second ending in a part tile;
+        // two k blocks of odd and even depth; a ragged right edge.
+        SplittableRandom rng = new SplittableRandom(16);
+        int m = 203, k = MatMul.KC + 7, n = MatMul.TN_PIECES_MIN_PANELS * MatMul.NR + 37;
+        compare(2, m, k, n, false, rng);
+        compare(2, m, k, n, true, rng);
+        float[] a = GradCheck.random(rng, m * k, -1, 1), b = GradCheck.random(rng, k * n, -1, 1);
+        // The first panel alone is too few to cut for: read from the copied rows, same bits.
+        int narrow = MatMul.NR;
+        float[] bNarrow = new float[k * narrow];
+        for (int p = 0; p < k; p++) System.arraycopy(b, p * n, bNarrow, p * narrow, narrow);
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                float[] c = new float[m * n], cNarrow = new float[m * narrow];
+                MatMul.tn(a, 0, b, 0, c, 0, m, k, n, false);
+                MatMul.tn(a, 0, bNarrow, 0, cNarrow, 0, m, k, narrow, false);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < narrow; j++) {
+                        assertThat(c[i * n + j]).as("%d threads, C[%d, %d]", threads, i, j).isEqualTo(cNarrow[i * narrow + j]);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void tnWithSumsAddsTheColumnSumsOfABitForBitAsAPlainLoopAndTheSameProduct() {
         SplittableRandom rng = new SplittableRandom(16);
         int[][] shapes = {
@@ -159,6 +190,7 @@ class MatMulTest {
             {300, 700, 65},                // row blocks, shared B, a thin column, parallel
             {200, 64, 700},                // panel chunks (the sums come from the first chunk only)
             {9, 20, MatMul.NC_PANELS * MatMul.NR + 70}, // two column groups (from the first only)
+            {203, 300, MatMul.TN_PIECES_MIN_PANELS * MatMul.NR + 5}, // A cut into pieces
             {150, 30, 4},                  // only thin columns
             {5, 7, 0},                     // no columns at all: the sums still count
             {4, 0, 5},                     // k = 0: nothing to add
