@@ -75,8 +75,13 @@ public final class MatMul {
      * the faster register tile saves on three or four panels (a row block against 64 columns of B).
      */
     static final int TN_PIECES_MIN_PANELS = 4;
-    /** Lanes [8, 16) when L = 16: the second piece of a pair written as one vector. */
-    private static final VectorMask<Float> UPPER_PIECE = L == 2 * TN_PIECE ? S.indexInRange(-TN_PIECE, TN_PIECE) : null;
+    /**
+     * Whether tn slices a full row block's pieces straight out of A's runs in registers
+     * ({@link #sliceAPieces}), written for L = 16 (AVX-512); other widths copy the rows and cut them.
+     */
+    private static final boolean SLICE_PIECES = L == 16 && MC == 96 && MR == 6;
+    /** A piece's lanes when L = 16. */
+    private static final VectorMask<Float> PIECE_LANES = S.indexInRange(0, TN_PIECE);
     /** Most panels packed at once (a column group). */
     static final int NC_PANELS = 32;
     /**
@@ -316,9 +321,14 @@ public final class MatMul {
         // tile fall into a few cache sets (m = 1536: 2 of L1's 64) and miss every time. So the block is
         // copied once per panel chunk into one contiguous [kc][8] piece per tile.
         boolean packA = f == Form.TN;
-        // tn's A is read from its [kc][MC] rows, or, with enough panels to pay for the cutting, from pieces.
-        boolean pieces = packA && Math.min(p1, n / NR) - p0 >= TN_PIECES_MIN_PANELS;
-        if (packA) {
+        // tn's A is read from pieces when slicing them costs no more than copying A's rows (a full row
+        // block with L = 16) or when there are enough panels to pay for cutting them from the rows; else
+        // from the rows.
+        boolean slice = packA && SLICE_PIECES && i1 - i0 == MC;
+        boolean pieces = slice || packA && Math.min(p1, n / NR) - p0 >= TN_PIECES_MIN_PANELS;
+        if (slice) {
+            sliceAPieces(a, aOff + k0 * m + i0, m, kc, aPack, i0, sums);
+        } else if (packA) {
             copyARows(a, aOff, m, k0, kc, i0, i1, aRows, sums);
             if (pieces) {
                 cutAPieces(aRows, kc, i1 - i0, aPack);
@@ -498,6 +508,48 @@ public final class MatMul {
     }
 
     /**
+     * tn's pieces ({@link #cutAPieces}) for a full row block (MC = 96 rows of C, 16 tiles) with L = 16,
+     * cut in registers as A's runs arrive: per k row, six vector loads of the run {@code a[src..src+96)}
+     * and sixteen 8-lane stores of slices of them. The loads miss to memory as plain row copies do, and
+     * the few instructions between them keep as many in flight, so this costs what copying the rows
+     * alone did (two steps, copy then cut, cost a quarter more; one thread, tn 4096 × 1536 × 384: 210
+     * against 230 GFLOP/s). With {@code sums}, also {@code sums[i0 + r] += A[k, i0 + r]} in increasing k.
+     */
+    private static void sliceAPieces(float[] a, int src0, int m, int kc, float[] pack, int i0, float[] sums) {
+        int tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        for (int kk = 0; kk < kc; kk++) {
+            int src = src0 + kk * m, dst = kk * TN_PIECE;
+            for (int half = 0; half < 2; half++) {
+                // Tiles 8·half .. 8·half + 7: rows 48·half + 6t .., from three vectors of 16.
+                FloatVector v0 = FloatVector.fromArray(S, a, src + 48 * half);
+                FloatVector v1 = FloatVector.fromArray(S, a, src + 48 * half + 16);
+                FloatVector v2 = FloatVector.fromArray(S, a, src + 48 * half + 32);
+                int d = dst + 8 * half * tileSize;
+                v0.intoArray(pack, d, PIECE_LANES);
+                v0.slice(6, v1).intoArray(pack, d + tileSize, PIECE_LANES);
+                v0.slice(12, v1).intoArray(pack, d + 2 * tileSize, PIECE_LANES);
+                v1.slice(2, v2).intoArray(pack, d + 3 * tileSize, PIECE_LANES);
+                v1.slice(8, v2).intoArray(pack, d + 4 * tileSize, PIECE_LANES);
+                v1.slice(14, v2).intoArray(pack, d + 5 * tileSize, PIECE_LANES);
+                v2.slice(4).intoArray(pack, d + 6 * tileSize, PIECE_LANES);   // lanes 6, 7: never read
+                v2.slice(10).intoArray(pack, d + 7 * tileSize, PIECE_LANES);
+            }
+        }
+        if (sums != null) {
+            // A tile's MR sums as lanes of one vector, from its pieces (in L2 now), k in increasing order.
+            VectorMask<Float> rows = S.indexInRange(0, MR);
+            for (int t = 0; t < MC / MR; t++) {
+                int i = i0 + t * MR;
+                FloatVector s = FloatVector.fromArray(S, sums, i, rows);
+                for (int kk = 0, q = t * tileSize; kk < kc; kk++, q += TN_PIECE) {
+                    s = s.add(FloatVector.fromArray(S, pack, q));
+                }
+                s.intoArray(sums, i, rows);
+            }
+        }
+    }
+
+    /**
      * Cuts {@link #copyARows}'s [kc][MC] block of w rows of C into {@code pack} as [tile][kc][TN_PIECE]:
      * tile t (rows {@code MR·t ..}) gets, for each kk, the 8 floats from {@code rows[kk·MC + MR·t]}, of
      * which the register tile reads the first MR (the rest are never used). The tile then reads its A
@@ -507,18 +559,7 @@ public final class MatMul {
      */
     private static void cutAPieces(float[] rows, int kc, int w, float[] pack) {
         int tiles = (w + MR - 1) / MR, tileSize = kc * TN_PIECE + TN_TILE_PAD;
-        int kk = 0;
-        if (UPPER_PIECE != null) {
-            // L = 16: pieces kk and kk + 1 of a tile as one vector (one store, not two half-overlapping).
-            for (; kk + 1 < kc; kk += 2) {
-                for (int t = 0; t < tiles; t++) {
-                    FloatVector first = FloatVector.fromArray(S, rows, kk * MC + t * MR);
-                    FloatVector second = FloatVector.fromArray(S, rows, (kk + 1) * MC + t * MR - TN_PIECE);
-                    first.blend(second, UPPER_PIECE).intoArray(pack, t * tileSize + kk * TN_PIECE);
-                }
-            }
-        }
-        for (; kk < kc; kk++) {
+        for (int kk = 0; kk < kc; kk++) {
             // Increasing kk: a vector wider than the piece spills into slot kk + 1, rewritten next.
             for (int t = 0; t < tiles; t++) {
                 for (int q = 0; q < TN_PIECE; q += L) {

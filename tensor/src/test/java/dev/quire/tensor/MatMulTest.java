@@ -152,28 +152,35 @@ class MatMulTest {
     }
 
     @Test
-    void tnWithAPiecesCutIsRightAndBitIdenticalToTheRowsPath() {
-        // Enough full panels for tn to cut A into pieces; two row blocks, the second ending in a part tile;
-        // two k blocks of odd and even depth; a ragged right edge.
+    void tnWithAPiecesIsRightAndBitIdenticalToTheRowsPath() {
+        // Enough full panels for tn to read A from pieces: two full row blocks (sliced where the vectors
+        // are 16 wide), a last one of 11 rows ending in a part tile (cut from the rows); two k blocks of odd
+        // and even depth; a ragged right edge.
         SplittableRandom rng = new SplittableRandom(16);
-        int m = 203, k = MatMul.KC + 7, n = MatMul.TN_PIECES_MIN_PANELS * MatMul.NR + 37;
+        int m = 2 * MatMul.MC + 11, k = MatMul.KC + 7, n = MatMul.TN_PIECES_MIN_PANELS * MatMul.NR + 37;
         compare(2, m, k, n, false, rng);
         compare(2, m, k, n, true, rng);
         float[] a = GradCheck.random(rng, m * k, -1, 1), b = GradCheck.random(rng, k * n, -1, 1);
-        // The first panel alone is too few to cut for: read from the copied rows, same bits.
-        int narrow = MatMul.NR;
+        // A few of C's rows on their own (a part row block against one panel) read A from copied rows:
+        // the same bits as the pieces gave, sliced or cut.
+        int rows = 11, narrow = MatMul.NR;
         float[] bNarrow = new float[k * narrow];
         for (int p = 0; p < k; p++) System.arraycopy(b, p * n, bNarrow, p * narrow, narrow);
         int before = Parallel.threads();
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                float[] c = new float[m * n], cNarrow = new float[m * narrow];
+                float[] c = new float[m * n];
                 MatMul.tn(a, 0, b, 0, c, 0, m, k, n, false);
-                MatMul.tn(a, 0, bNarrow, 0, cNarrow, 0, m, k, narrow, false);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < narrow; j++) {
-                        assertThat(c[i * n + j]).as("%d threads, C[%d, %d]", threads, i, j).isEqualTo(cNarrow[i * narrow + j]);
+                for (int i0 : new int[] {0, 91, 2 * MatMul.MC}) {
+                    float[] aRows = new float[k * rows], cRows = new float[rows * narrow];
+                    for (int p = 0; p < k; p++) System.arraycopy(a, p * m + i0, aRows, p * rows, rows);
+                    MatMul.tn(aRows, 0, bNarrow, 0, cRows, 0, rows, k, narrow, false);
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < narrow; j++) {
+                            assertThat(c[(i0 + r) * n + j]).as("%d threads, C[%d, %d]", threads, i0 + r, j)
+                                    .isEqualTo(cRows[r * narrow + j]);
+                        }
                     }
                 }
             }
