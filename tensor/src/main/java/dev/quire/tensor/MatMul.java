@@ -327,7 +327,7 @@ public final class MatMul {
         boolean slice = packA && SLICE_PIECES && i1 - i0 == MC;
         boolean pieces = slice || packA && Math.min(p1, n / NR) - p0 >= TN_PIECES_MIN_PANELS;
         if (slice) {
-            sliceAPieces(a, aOff + k0 * m + i0, m, kc, aPack, i0, sums);
+            sliceAPieces(a, aOff + k0 * m + i0, m, kc, aPack, i0, sums, tile);
         } else if (packA) {
             copyARows(a, aOff, m, k0, kc, i0, i1, aRows, sums);
             if (pieces) {
@@ -513,9 +513,11 @@ public final class MatMul {
      * and sixteen 8-lane stores of slices of them. The loads miss to memory as plain row copies do, and
      * the few instructions between them keep as many in flight, so this costs what copying the rows
      * alone did (two steps, copy then cut, cost a quarter more; one thread, tn 4096 × 1536 × 384: 210
-     * against 230 GFLOP/s). With {@code sums}, also {@code sums[i0 + r] += A[k, i0 + r]} in increasing k.
+     * against 230 GFLOP/s). With {@code sums}, also {@code sums[i0 + r] += A[k, i0 + r]} in increasing k,
+     * through {@code lanes} (at least L floats of scratch).
      */
-    private static void sliceAPieces(float[] a, int src0, int m, int kc, float[] pack, int i0, float[] sums) {
+    private static void sliceAPieces(float[] a, int src0, int m, int kc, float[] pack, int i0, float[] sums,
+                                     float[] lanes) {
         int tileSize = kc * TN_PIECE + TN_TILE_PAD;
         for (int kk = 0; kk < kc; kk++) {
             int src = src0 + kk * m, dst = kk * TN_PIECE;
@@ -536,16 +538,27 @@ public final class MatMul {
             }
         }
         if (sums != null) {
-            // A tile's MR sums as lanes of one vector, from its pieces (in L2 now), k in increasing order.
-            VectorMask<Float> rows = S.indexInRange(0, MR);
-            for (int t = 0; t < MC / MR; t++) {
-                int i = i0 + t * MR;
-                FloatVector s = FloatVector.fromArray(S, sums, i, rows);
-                for (int kk = 0, q = t * tileSize; kk < kc; kk++, q += TN_PIECE) {
-                    s = s.add(FloatVector.fromArray(S, pack, q));
-                }
-                s.intoArray(sums, i, rows);
+            addPieceSums(pack, kc, i0, sums, lanes);
+        }
+    }
+
+    /**
+     * {@code sums[i0 + i] += A[k, i0 + i]} for a full row block's pieces, k in increasing order: a tile's
+     * MR sums as lanes of one vector, through {@code lanes}. A method of its own, and through a plain buffer: inside
+     * {@link #sliceAPieces} (which runs without sums most of the time) and fed by a masked load, C2 left
+     * the sum boxed on the heap (2.5 GB a training step).
+     */
+    private static void addPieceSums(float[] pack, int kc, int i0, float[] sums, float[] lanes) {
+        int tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        for (int t = 0; t < MC / MR; t++) {
+            int i = i0 + t * MR;
+            System.arraycopy(sums, i, lanes, 0, MR);
+            FloatVector s = FloatVector.fromArray(S, lanes, 0);
+            for (int kk = 0, q = t * tileSize; kk < kc; kk++, q += TN_PIECE) {
+                s = s.add(FloatVector.fromArray(S, pack, q));
             }
+            s.intoArray(lanes, 0);
+            System.arraycopy(lanes, 0, sums, i, MR);
         }
     }
 
