@@ -20,7 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (kc × 64), shared by all threads, before any multiply; then each thread takes rows of A {@value #MC} at
  * a time (a row block) and runs every k block and panel over them, so the row block's A (and its part of
  * C) stays in L2 while the panels pass. A is read in place where its rows are
- * contiguous (nn, nt) and packed for tn. Threads split C by row blocks (each reads only its rows of A),
+ * contiguous (nn, nt); for tn (A stored [k, m], a tile's rows are A's columns) each row block's A is
+ * copied, per k block, into one contiguous [kc][8] run of "pieces" per tile ({@link #sliceAPieces},
+ * {@link #cutAPieces}), or, for a part row block against few panels, into plain [kc][MC] rows
+ * ({@link #copyARows}). Threads split C by row blocks (each reads only its rows of A),
  * and by panels too when there are too few row blocks for an even finish (items are claimed one at a
  * time); small problems stay on the calling thread, where hand-off would cost more than it saves. With fewer than {@value #PACK_B_MIN_ROWS} rows (nn, tn) each
  * thread packs the panels it uses itself instead of all of B up front.
