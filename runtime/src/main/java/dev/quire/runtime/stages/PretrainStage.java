@@ -125,6 +125,7 @@ public final class PretrainStage implements Stage {
         var tracker = new Tracker(context, model, tokenizer, optimizer, charsPerToken);
         if (resume.isPresent()) {
             resumeFrom(latest, resume.get(), model, optimizer, trainer, tokenizer, tracker);
+            keepNewerBest(context, output, tracker);
             context.say("pretrain: resuming " + latest + " at step " + trainer.step() + " of " + options.steps());
             int dropped = RunFiles.dropPretrainRecordsAfter(RunFiles.metrics(output), trainer.step());
             if (dropped > 0) {
@@ -205,6 +206,29 @@ public final class PretrainStage implements Stage {
         if (tokenizer.vocabSize() != model.vocabSize()) {
             throw new CheckpointException("cannot resume " + file + ": its tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model " + model.vocabSize());
+        }
+    }
+
+    /**
+     * An evaluation comes after its step's checkpoint, so a run stopped between the two has already
+     * written {@code checkpoint-best.pb} for an evaluation its latest checkpoint does not know of. The
+     * resumed run measures new evaluations against the better of the two, so that file is never replaced
+     * by a worse model. A best file that cannot be read is said and left to be replaced.
+     */
+    private static void keepNewerBest(StageContext context, Path output, Tracker tracker) {
+        Path bestFile = RunFiles.best(output);
+        if (!java.nio.file.Files.isRegularFile(bestFile)) {
+            return;
+        }
+        try {
+            var best = Checkpoints.readHeader(bestFile);
+            double loss = best.getBestValidationLoss();
+            if (!Double.isNaN(loss) && (Double.isNaN(tracker.bestLoss) || loss < tracker.bestLoss)) {
+                tracker.best(loss, best.getBestValidationStep());
+            }
+        } catch (CheckpointException e) {
+            context.say("pretrain: cannot read " + bestFile + " (" + e.getMessage() + "); the next best evaluation "
+                    + "replaces it");
         }
     }
 

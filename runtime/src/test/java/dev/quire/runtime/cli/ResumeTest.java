@@ -130,6 +130,33 @@ class ResumeTest {
     }
 
     @Test
+    void aResumeNeverReplacesABestCheckpointNewerThanItsLatestOneWithAWorseModel() throws IOException {
+        // An evaluation comes after its step's checkpoint: a run stopped between the two leaves a
+        // checkpoint-best.pb the latest checkpoint does not know of. Here that file says 0.25, which no
+        // evaluation of the resumed run reaches, so it must come out of the run untouched.
+        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
+        Path straight = Cli.write(dir.resolve("c/p.yaml"), pipeline(cosine, N, 5, 3));
+        run(straight);
+        Path c = dir.resolve("c/out");
+        // The latest checkpoint at step 10 knows only the evaluation at step 5; the later ones are lower,
+        // so measured against it alone they would replace the best file.
+        double knownAt10 = Checkpoints.readHeader(RunFiles.step(c, 10)).getBestValidationLoss();
+        assertThat(Checkpoints.readHeader(RunFiles.best(c)).getBestValidationLoss()).isLessThan(knownAt10);
+
+        Path e = dir.resolve("e/out");
+        Files.createDirectories(e);
+        Files.copy(RunFiles.step(c, 10), RunFiles.latest(e));
+        Checkpoint best = Checkpoints.read(RunFiles.best(c));
+        Checkpoints.write(RunFiles.best(e), best.header().toBuilder().setBestValidationLoss(0.25).build(),
+                best.tensors().values());
+        byte[] bestBefore = Files.readAllBytes(RunFiles.best(e));
+        run(Cli.write(dir.resolve("e/p.yaml"), pipeline(cosine, N, 5, 3)), "--resume");
+
+        assertThat(Files.readAllBytes(RunFiles.best(e))).isEqualTo(bestBefore);
+        assertSameState(Checkpoints.read(RunFiles.latest(c)), Checkpoints.read(RunFiles.latest(e)));
+    }
+
+    @Test
     void aDamagedOrForeignCheckpointIsRefusedAndNothingIsOverwritten() throws IOException {
         Path file = Cli.write(dir.resolve("e/p.yaml"), pipeline("{id: constant}", 10, 5, 1));
         run(file);
