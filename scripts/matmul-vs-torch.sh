@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Matrix multiply side by side: `quire bench matmul` and `torch.mm` (OpenBLAS, scripts/torch_mm.py),
 # interleaved shape by shape (Quire, torch, Quire, torch), `uptime` before every command.
-# Usage (from the repository root, after ./mvnw -q -o -pl tensor,model,runtime install -DskipTests):
+# Usage (from the repository root, after ./mvnw -q package -DskipTests):
 #   scripts/matmul-vs-torch.sh [ROUNDS] [M,K,N ...]      (default: 2 rounds, the model's five shapes)
 # Threads: $THREADS (default 2) for both sides; $QUIRE replaces ./quire (e.g. a copy of the built launcher that
 # other builds cannot replace mid-run). Each tool prints its own lines.

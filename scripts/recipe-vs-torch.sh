@@ -2,7 +2,7 @@
 # The nanoGPT Shakespeare-character CPU recipe, Quire then PyTorch, back to back (docs/benchmarks.md,
 # "The nanoGPT recipe"). Prints `uptime` before each run, each run's own output, /usr/bin/time's wall clock
 # and peak resident memory, and last the ratio of wall times and the difference of validation losses.
-# Usage (from the repository root, after ./mvnw -q -o -pl tensor,model,runtime install -DskipTests):
+# Usage (from the repository root, after ./mvnw -q package -DskipTests):
 #   scripts/recipe-vs-torch.sh [SHARED_DIR]      (default ../shared: data/tinyshakespeare.txt, anchors/)
 # Threads: $THREADS (default 2) for both; $QUIRE replaces ./quire (a copy of the launcher and runtime/target
 # that other builds cannot replace mid-run).
