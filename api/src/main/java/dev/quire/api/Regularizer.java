@@ -2,6 +2,7 @@ package dev.quire.api;
 
 import dev.quire.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A component of kind {@link ComponentKind#REGULARIZER}: hooks into the training loop at fixed
@@ -10,7 +11,8 @@ import java.util.List;
  *
  * <p>Order within a step: {@link #activation} during the forward pass, {@link #penalty} added to
  * the loss, backward, {@link #beforeStep} on the gradients, the optimizer step, and after each
- * validation {@link #afterValidation}.
+ * validation {@link #afterValidation}. What a regularizer carries between validations it returns from
+ * {@link #state()}, for checkpoints.
  */
 public interface Regularizer {
 
@@ -57,6 +59,27 @@ public interface Regularizer {
     /** Whether stopping should restore the weights of the best validation loss. */
     default boolean restoreBestOnStop() {
         return false;
+    }
+
+    /**
+     * What this regularizer carries from one validation to the next (an early-stopping counter, the best
+     * loss so far), as named numbers a checkpoint stores so that a resumed run goes on where the saved
+     * one stood; empty, the default, when it carries nothing.
+     */
+    default Map<String, Double> state() {
+        return Map.of();
+    }
+
+    /**
+     * Puts back what {@link #state()} returned when the run was saved, before a resumed run goes on.
+     *
+     * @throws IllegalArgumentException if {@code state} is not one this regularizer writes
+     */
+    default void restoreState(Map<String, Double> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(this + " keeps no state between validations, but was given "
+                    + state.keySet());
+        }
     }
 
     /** Whether training goes on. */

@@ -14,6 +14,7 @@ import dev.quire.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -129,20 +130,41 @@ public final class Trainer {
         return step;
     }
 
-    /** The step counter and random state; with the model's and optimizer's state, all a resume needs. */
+    /**
+     * The step counter, random state and the regularizers' state; with the model's and optimizer's state,
+     * all a resume needs.
+     */
     public TrainerState state() {
-        return new TrainerState(step, rng.state());
+        return new TrainerState(step, rng.state(), model.regularizers().stream().map(Regularizer::state).toList());
     }
 
     /**
      * Continues from a saved state. Restore the model's weights and the optimizer's state alongside.
      *
-     * @throws IllegalArgumentException if the state is past the configured number of steps
+     * @throws IllegalArgumentException if the state is past the configured number of steps, or a
+     *                                  regularizer's saved state is not one it writes
      */
     public void restore(TrainerState state) {
         if (state.step() > config.steps()) {
             throw new IllegalArgumentException("saved step " + state.step() + " is past this run's " + config.steps()
                     + " steps");
+        }
+        List<Regularizer> regularizers = model.regularizers();
+        if (state.regularizers().size() > regularizers.size()) {
+            throw new IllegalArgumentException("it holds state for regularizer " + (state.regularizers().size() - 1)
+                    + " (counting from 0), but this model has " + regularizers.size() + " regularizer"
+                    + (regularizers.size() == 1 ? "" : "s") + "; resume with the regularizers it was saved with");
+        }
+        for (int i = 0; i < state.regularizers().size(); i++) {
+            Map<String, Double> saved = state.regularizers().get(i);
+            if (!saved.isEmpty()) {
+                try {
+                    regularizers.get(i).restoreState(saved);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("regularizer " + i + " (" + regularizers.get(i) + "): "
+                            + e.getMessage(), e);
+                }
+            }
         }
         this.rng = Rng.restored(state.rngState());
         this.step = state.step();
@@ -168,11 +190,14 @@ public final class Trainer {
             if (step % config.evalInterval() == 0 || step == config.steps()) {
                 last = evaluate();
                 metrics.record(last.toMetrics());
+                // The regularizers hear the evaluation before the listeners, so a checkpoint written in
+                // afterEval holds their state after it (a resumed run does not repeat the evaluation).
+                boolean stop = shouldStop(last);
+                best.offer(last.validationLoss());
                 for (TrainerListener listener : listeners) {
                     listener.afterEval(this, last);
                 }
-                best.offer(last.validationLoss());
-                if (shouldStop(last)) {
+                if (stop) {
                     best.restore();
                     return new TrainingResult(step, last, step < config.steps());
                 }

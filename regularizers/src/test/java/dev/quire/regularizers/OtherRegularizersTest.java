@@ -63,6 +63,35 @@ class OtherRegularizersTest {
     }
 
     @Test
+    void earlyStoppingsStateCarriesItsCountToAFreshInstance() {
+        Regularizer first = new EarlyStopping(new EarlyStoppingOptions(3, 0.0, false));
+        assertThat(first.state()).containsEntry(EarlyStopping.BEST, Double.POSITIVE_INFINITY)
+                .containsEntry(EarlyStopping.SINCE_BEST, 0.0);
+        first.afterValidation(1, 2.0);
+        first.afterValidation(2, 2.1);
+        first.afterValidation(3, 2.2);
+        assertThat(first.state()).isEqualTo(java.util.Map.of(EarlyStopping.BEST, 2.0, EarlyStopping.SINCE_BEST, 2.0));
+
+        Regularizer resumed = new EarlyStopping(new EarlyStoppingOptions(3, 0.0, false));
+        resumed.restoreState(first.state());
+        assertThat(resumed.afterValidation(4, 2.05)).isEqualTo(Regularizer.Verdict.STOP); // the third in a row
+        assertThat(new EarlyStopping(new EarlyStoppingOptions(3, 0.0, false)).afterValidation(4, 2.05))
+                .isEqualTo(Regularizer.Verdict.CONTINUE);
+
+        Regularizer other = new EarlyStopping(new EarlyStoppingOptions(3, 0.0, false));
+        assertThatThrownBy(() -> other.restoreState(java.util.Map.of("best", 1.0)))
+                .hasMessageContaining("validations_since_best");
+        assertThatThrownBy(() -> other.restoreState(java.util.Map.of("best", Double.NaN, "validations_since_best", 0.0)))
+                .hasMessageContaining("best must be a loss");
+        assertThatThrownBy(() -> other.restoreState(java.util.Map.of("best", 1.0, "validations_since_best", 1.5)))
+                .hasMessageContaining("whole number");
+        // A regularizer that keeps nothing refuses state it never wrote.
+        Regularizer clip = new ClipGradValueProvider().create(new ClipGradValueOptions(0.5));
+        assertThat(clip.state()).isEmpty();
+        assertThatThrownBy(() -> clip.restoreState(java.util.Map.of("best", 1.0))).hasMessageContaining("keeps no state");
+    }
+
+    @Test
     void earlyStoppingCountsEvaluationsWithoutImprovement() {
         Regularizer stop = new EarlyStoppingProvider().create(new EarlyStoppingOptions(2, 0.01, true));
         assertThat(stop.restoreBestOnStop()).isTrue();

@@ -110,6 +110,11 @@ public final class ModelCheckpoints {
         if (snapshot.trainer() != null) {
             header.setStep(snapshot.trainer().step());
             header.setRngState(ByteString.copyFrom(longsToBytes(snapshot.trainer().rngState())));
+            List<Map<String, Double>> regularizers = snapshot.trainer().regularizers();
+            for (int i = 0; i < regularizers.size(); i++) {
+                int index = i;
+                regularizers.get(i).forEach((name, value) -> header.putRegularizerState(index + "." + name, value));
+            }
         }
         var tensors = new ArrayList<StoredTensor>();
         for (Parameter p : snapshot.model().parameters()) {
@@ -148,8 +153,38 @@ public final class ModelCheckpoints {
             throw new CheckpointException("checkpoint " + file + " records step " + header.getStep() + " of " + header.getTotalSteps()
                     + " steps");
         }
-        return Optional.of(new TrainerState(header.getStep(), rng));
+        return Optional.of(new TrainerState(header.getStep(), rng, regularizerStates(file, header)));
     }
+
+    /** The header's "<index>.<name>" regularizer entries as one map per index, up to the largest. */
+    private static List<Map<String, Double>> regularizerStates(Path file, Header header) {
+        var byIndex = new java.util.TreeMap<Integer, Map<String, Double>>();
+        header.getRegularizerStateMap().forEach((key, value) -> {
+            int dot = key.indexOf('.');
+            int index;
+            try {
+                index = dot > 0 ? Integer.parseInt(key.substring(0, dot)) : -1;
+            } catch (NumberFormatException e) {
+                index = -1;
+            }
+            if (index < 0 || index >= MAX_REGULARIZERS || dot == key.length() - 1) {
+                throw new CheckpointException("checkpoint " + file + " has regularizer state '" + key
+                        + "'; expected '<index>.<name>' with an index from 0 to " + (MAX_REGULARIZERS - 1));
+            }
+            byIndex.computeIfAbsent(index, i -> new java.util.TreeMap<>()).put(key.substring(dot + 1), value);
+        });
+        var states = new ArrayList<Map<String, Double>>();
+        byIndex.forEach((index, state) -> {
+            while (states.size() < index) {
+                states.add(Map.of());
+            }
+            states.add(state);
+        });
+        return states;
+    }
+
+    /** More regularizers than any pipeline has: a larger index in a checkpoint is damage. */
+    private static final int MAX_REGULARIZERS = 1000;
 
     /** The optimizer state stored in a checkpoint, or empty if it has none. */
     public static Optional<OptimizerState> optimizerState(Checkpoint checkpoint) {

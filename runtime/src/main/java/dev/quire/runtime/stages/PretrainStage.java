@@ -302,10 +302,16 @@ public final class PretrainStage implements Stage {
 
         @Override
         public void afterStep(Trainer trainer, StepReport report) {
-            int interval = options.checkpointInterval();
-            if (interval > 0 && report.step() % interval == 0 && report.step() < options.steps()) {
+            // At a step that is also evaluated, the checkpoint waits for the evaluation (afterEval), so it
+            // holds the best loss and the regularizers' state after it: a resumed run does not repeat it.
+            if (checkpointDue(report.step()) && report.step() % options.evalInterval() != 0) {
                 saveLatest(trainer);
             }
+        }
+
+        private boolean checkpointDue(long step) {
+            int interval = options.checkpointInterval();
+            return interval > 0 && step % interval == 0 && step < options.steps();
         }
 
         /**
@@ -344,6 +350,9 @@ public final class PretrainStage implements Stage {
                 if (options.keepBest()) {
                     save(RunFiles.best(context.outputDirectory()), trainer, "best");
                 }
+            }
+            if (checkpointDue(report.step())) {
+                saveLatest(trainer);
             }
         }
 

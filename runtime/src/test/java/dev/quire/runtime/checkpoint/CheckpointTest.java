@@ -89,6 +89,30 @@ class CheckpointTest {
     }
 
     @Test
+    void regularizerStateRoundTripsByIndexAndADamagedKeyIsNamed() {
+        Path file = dir.resolve("r.pb");
+        saveSmallModel(file);
+        Checkpoint plain = Checkpoints.read(file);
+        assertThat(ModelCheckpoints.trainerState(plain).orElseThrow().regularizers()).isEmpty();
+
+        // Index 0 keeps nothing, index 2 two numbers: the state comes back one map per regularizer.
+        var header = plain.header().toBuilder().putRegularizerState("2.best", 1.25)
+                .putRegularizerState("2.validations_since_best", 3.0).build();
+        Checkpoints.write(file, header, plain.tensors().values());
+        assertThat(ModelCheckpoints.trainerState(file, Checkpoints.read(file)).orElseThrow().regularizers())
+                .containsExactly(Map.of(), Map.of(), Map.of("best", 1.25, "validations_since_best", 3.0));
+
+        for (String bad : List.of("best", "x.best", "-1.best", "2.", "1000.best")) {
+            Checkpoints.write(file, plain.header().toBuilder().putRegularizerState(bad, 1.0).build(), plain.tensors().values());
+            Checkpoint damaged = Checkpoints.read(file);
+            assertThatThrownBy(() -> ModelCheckpoints.trainerState(file, damaged)).as(bad)
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("<index>.<name>");
+        }
+    }
+
+    @Test
     void roundTripIsBitForBit() {
         Path file = dir.resolve("c.pb");
         Saved saved = saveSmallModel(file);

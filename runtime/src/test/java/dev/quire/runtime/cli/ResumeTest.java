@@ -130,6 +130,43 @@ class ResumeTest {
     }
 
     @Test
+    void earlyStoppingCountsOnAfterAResumeAndStopsWhereTheStraightRunStopped() throws IOException {
+        // minDelta 1.0: only the first evaluation (step 5) counts as an improvement; patience 2 stops the
+        // run at step 15. A resume from step 10 must carry the count of 1 to stop there too: counting
+        // afresh, it would take step 15 as a new best and run on to step 20.
+        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
+        String stopping = pipeline(cosine, N, 5, 4).replace("regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]",
+                "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1},"
+                        + " {id: early-stopping, patience: 2, minDelta: 1.0, restoreBest: false}]");
+        assertThat(stopping).contains("early-stopping");
+        run(Cli.write(dir.resolve("f/p.yaml"), stopping));
+        Path f = dir.resolve("f/out");
+        List<String> straight = records(f);
+        assertThat(straight.stream().filter(l -> l.contains("\"loss\":"))).as("stopped at step 15").hasSize(15);
+        assertThat(Checkpoints.readHeader(RunFiles.step(f, 10)).getRegularizerStateMap())
+                .containsEntry("1.validations_since_best", 1.0).containsKey("1.best");
+
+        // A run "killed" at step 13: its last checkpoint is step 10 (written after that step's evaluation).
+        Path g = dir.resolve("g/out");
+        Files.createDirectories(g);
+        Files.copy(RunFiles.step(f, 10), RunFiles.latest(g));
+        List<String> lines = Files.readAllLines(RunFiles.metrics(f));
+        int upTo13 = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("{\"stage\":\"pretrain\",\"step\":13,")) {
+                upTo13 = i + 1;
+            }
+        }
+        Files.write(RunFiles.metrics(g), lines.subList(0, upTo13), StandardOpenOption.CREATE_NEW);
+        run(Cli.write(dir.resolve("g/p.yaml"), stopping), "--resume");
+
+        assertThat(records(g)).containsExactlyElementsOf(straight);
+        assertSameState(Checkpoints.read(RunFiles.latest(f)), Checkpoints.read(RunFiles.latest(g)));
+        assertThat(Checkpoints.readHeader(RunFiles.latest(g)).getRegularizerStateMap())
+                .isEqualTo(Checkpoints.readHeader(RunFiles.latest(f)).getRegularizerStateMap());
+    }
+
+    @Test
     void aResumeNeverReplacesABestCheckpointNewerThanItsLatestOneWithAWorseModel() throws IOException {
         // An evaluation comes after its step's checkpoint: a run stopped between the two leaves a
         // checkpoint-best.pb the latest checkpoint does not know of. Here that file says 0.25, which no
