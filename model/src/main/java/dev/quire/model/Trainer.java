@@ -53,6 +53,8 @@ public final class Trainer {
     private MetricsSink metrics = MetricsSink.NONE;
     private Rng rng;
     private long step;
+    /** The weights of the best validation loss, kept when a regularizer may ask for them; made on first use. */
+    private BestWeights bestWeights;
 
     /**
      * @param model     the model to train (its regularizers' hooks are applied here too)
@@ -171,6 +173,26 @@ public final class Trainer {
     }
 
     /**
+     * Gives a resumed run the weights of the best validation loss the saved run had reached (those of
+     * its best checkpoint), so that a regularizer stopping it puts them back unless a better one comes;
+     * without it, the best weights are those since the resume. Ignored when no regularizer asks for
+     * best weights.
+     *
+     * @param values one array per {@link Gpt#parameters()} entry, in that order, each of its size (copied)
+     * @throws IllegalArgumentException if the arrays do not match the parameters
+     */
+    public void rememberBest(double validationLoss, List<float[]> values) {
+        bestWeights().remember(validationLoss, values);
+    }
+
+    private BestWeights bestWeights() {
+        if (bestWeights == null) {
+            bestWeights = BestWeights.ifWanted(model);
+        }
+        return bestWeights;
+    }
+
+    /**
      * Trains from the current step to {@link TrainingConfig#steps()}, or until a regularizer stops it.
      *
      * @return how the run ended
@@ -179,7 +201,7 @@ public final class Trainer {
     public TrainingResult run() {
         long started = System.nanoTime();
         EvalReport last = null;
-        BestWeights best = BestWeights.ifWanted(model);
+        BestWeights best = bestWeights();
         while (step < config.steps()) {
             StepReport report = trainStep(started);
             metrics.record(report.toMetrics());
@@ -385,6 +407,27 @@ public final class Trainer {
                     values[i] = parameters.get(i).value().data().clone();
                 }
             }
+        }
+
+        void remember(double validationLoss, List<float[]> saved) {
+            if (parameters.isEmpty()) {
+                return;
+            }
+            if (saved.size() != parameters.size()) {
+                throw new IllegalArgumentException("best weights: " + saved.size() + " arrays for "
+                        + parameters.size() + " parameters");
+            }
+            float[][] copies = new float[saved.size()][];
+            for (int i = 0; i < copies.length; i++) {
+                int expected = parameters.get(i).value().data().length;
+                if (saved.get(i).length != expected) {
+                    throw new IllegalArgumentException("best weights: parameter " + parameters.get(i).name() + " has "
+                            + expected + " values, the saved array " + saved.get(i).length);
+                }
+                copies[i] = saved.get(i).clone();
+            }
+            values = copies;
+            loss = validationLoss;
         }
 
         void restore() {

@@ -159,6 +159,39 @@ class TrainerTest {
     }
 
     @Test
+    void rememberedBestWeightsComeBackOnAStopUnlessABetterEvaluationCame() {
+        Regularizer stopAtFirst = new Regularizer() {
+            @Override
+            public Verdict afterValidation(long step, double validationLoss) {
+                return Verdict.STOP;
+            }
+
+            @Override
+            public boolean restoreBestOnStop() {
+                return true;
+            }
+        };
+        Trainer trainer = trainer(TRAINING, List.of(stopAtFirst));
+        List<float[]> remembered = trainer.model().parameters().stream()
+                .map(p -> { float[] v = p.value().data().clone(); java.util.Arrays.fill(v, 0.125f); return v; }).toList();
+        trainer.rememberBest(0.01, remembered);   // better than any evaluation of this run
+        run(trainer);
+        for (int i = 0; i < remembered.size(); i++) {
+            assertThat(trainer.model().parameters().get(i).value().data()).containsExactly(remembered.get(i));
+        }
+
+        Trainer other = trainer(TRAINING, List.of(stopAtFirst));
+        other.rememberBest(1e9, remembered);      // worse than the first evaluation: its weights stay
+        run(other);
+        assertThat(other.model().parameters().getFirst().value().data()).doesNotContain(0.125f);
+
+        assertThatThrownBy(() -> other.rememberBest(1, remembered.subList(1, remembered.size())))
+                .hasMessageContaining("arrays for");
+        assertThatThrownBy(() -> other.rememberBest(1, remembered.stream().map(v -> new float[1]).toList()))
+                .hasMessageContaining("values, the saved array 1");
+    }
+
+    @Test
     void gradientClippingBoundsTheUpdateButReportsTheRawNorm() {
         TrainingConfig tight = new TrainingConfig(6, 4, 16, 3e-3, 10, 1, 0f, 1e-3, 7);
         List<Double> norms = new ArrayList<>();

@@ -125,7 +125,7 @@ public final class PretrainStage implements Stage {
         var tracker = new Tracker(context, model, tokenizer, optimizer, charsPerToken);
         if (resume.isPresent()) {
             resumeFrom(latest, resume.get(), model, optimizer, trainer, tokenizer, tracker);
-            keepNewerBest(context, output, tracker);
+            keepNewerBest(context, output, tracker, model, trainer);
             context.say("pretrain: resuming " + latest + " at step " + trainer.step() + " of " + options.steps());
             int dropped = RunFiles.dropPretrainRecordsAfter(RunFiles.metrics(output), trainer.step());
             if (dropped > 0) {
@@ -210,12 +210,14 @@ public final class PretrainStage implements Stage {
     }
 
     /**
-     * An evaluation comes after its step's checkpoint, so a run stopped between the two has already
-     * written {@code checkpoint-best.pb} for an evaluation its latest checkpoint does not know of. The
-     * resumed run measures new evaluations against the better of the two, so that file is never replaced
-     * by a worse model. A best file that cannot be read is said and left to be replaced.
+     * A run stopped between an evaluation and the next checkpoint has already written
+     * {@code checkpoint-best.pb} for an evaluation its latest checkpoint does not know of. The resumed run
+     * measures new evaluations against the better of the two, so that file is never replaced by a worse
+     * model. When a regularizer will put the best weights back on stopping, the trainer is given that
+     * file's weights, so a stop after the resume restores the best of the whole run. A best file that
+     * cannot be read is said and left to be replaced.
      */
-    private static void keepNewerBest(StageContext context, Path output, Tracker tracker) {
+    private static void keepNewerBest(StageContext context, Path output, Tracker tracker, Gpt model, Trainer trainer) {
         Path bestFile = RunFiles.best(output);
         if (!java.nio.file.Files.isRegularFile(bestFile)) {
             return;
@@ -223,8 +225,23 @@ public final class PretrainStage implements Stage {
         try {
             var best = Checkpoints.readHeader(bestFile);
             double loss = best.getBestValidationLoss();
-            if (!Double.isNaN(loss) && (Double.isNaN(tracker.bestLoss) || loss < tracker.bestLoss)) {
-                tracker.best(loss, best.getBestValidationStep());
+            if (Double.isNaN(loss) || !Double.isNaN(tracker.bestLoss) && loss > tracker.bestLoss) {
+                return; // not the best the run knew of
+            }
+            tracker.best(loss, best.getBestValidationStep());
+            if (model.regularizers().stream().anyMatch(dev.quire.api.Regularizer::restoreBestOnStop)) {
+                Checkpoint checkpoint = Checkpoints.read(bestFile);
+                var values = new java.util.ArrayList<float[]>();
+                for (var parameter : model.parameters()) {
+                    var stored = checkpoint.tensors().get(ModelCheckpoints.MODEL_PREFIX + parameter.name());
+                    if (stored == null || !java.util.Arrays.equals(stored.shape(), parameter.value().shape())) {
+                        context.say("pretrain: " + bestFile + " does not hold this model's " + parameter.name()
+                                + "; a stop puts back the best weights since the resume");
+                        return;
+                    }
+                    values.add(stored.data());
+                }
+                trainer.rememberBest(loss, values);
             }
         } catch (CheckpointException e) {
             context.say("pretrain: cannot read " + bestFile + " (" + e.getMessage() + "); the next best evaluation "

@@ -167,6 +167,36 @@ class ResumeTest {
     }
 
     @Test
+    void aStopAfterAResumePutsBackTheBestCheckpointsWeights() throws IOException {
+        // restoreBest: the stop at step 15 puts back the best weights of the whole run, which a resumed
+        // run takes from checkpoint-best.pb. Here that file holds step 10's weights under a loss no later
+        // evaluation beats, so the run must end with exactly those weights (counting only the evaluations
+        // since the resume, it would keep step 15's).
+        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
+        String stopping = pipeline(cosine, N, 5, 4).replace("regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]",
+                "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1},"
+                        + " {id: early-stopping, patience: 2, minDelta: 1.0, restoreBest: true}]");
+        run(Cli.write(dir.resolve("h/p.yaml"), stopping));
+        Path h = dir.resolve("h/out");
+
+        Path i = dir.resolve("i/out");
+        Files.createDirectories(i);
+        Files.copy(RunFiles.step(h, 10), RunFiles.latest(i));
+        Checkpoint atTen = Checkpoints.read(RunFiles.step(h, 10));
+        Checkpoints.write(RunFiles.best(i), atTen.header().toBuilder().setBestValidationLoss(0.25).build(),
+                atTen.tensors().values());
+        run(Cli.write(dir.resolve("i/p.yaml"), stopping), "--resume");
+
+        Checkpoint end = Checkpoints.read(RunFiles.latest(i));
+        assertThat(end.header().getStep()).as("stopped at step 15").isEqualTo(15);
+        atTen.tensors().forEach((name, tensor) -> {
+            if (name.startsWith("model/")) {
+                assertThat(end.tensors().get(name).data()).as(name).containsExactly(tensor.data());
+            }
+        });
+    }
+
+    @Test
     void aResumeNeverReplacesABestCheckpointNewerThanItsLatestOneWithAWorseModel() throws IOException {
         // An evaluation comes after its step's checkpoint: a run stopped between the two leaves a
         // checkpoint-best.pb the latest checkpoint does not know of. Here that file says 0.25, which no
