@@ -130,6 +130,8 @@ public final class Finetuner {
     public TrainingResult run() {
         long started = System.nanoTime();
         EvalReport last = null;
+        // Only the trainable parameters change, so only they are kept for a restoreBest stop.
+        BestWeights best = BestWeights.ifWanted(model.regularizers(), model.trainableParameters());
         while (step < config.steps()) {
             StepReport report = trainStep(started);
             metrics.record(report.toMetrics());
@@ -140,14 +142,16 @@ public final class Finetuner {
             if (step % config.evalInterval() == 0 || step == config.steps()) {
                 last = evaluate();
                 metrics.record(last.toMetrics());
-                for (FinetuneListener listener : listeners) {
-                    listener.afterEval(this, last);
-                }
                 boolean stop = false;
                 for (Regularizer regularizer : model.regularizers()) {
                     stop |= regularizer.afterValidation(step, last.validationLoss()) == Regularizer.Verdict.STOP;
                 }
+                best.offer(last.validationLoss());
+                for (FinetuneListener listener : listeners) {
+                    listener.afterEval(this, last);
+                }
                 if (stop) {
+                    best.restore();
                     return new TrainingResult(step, last, step < config.steps());
                 }
             }

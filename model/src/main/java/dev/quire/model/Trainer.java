@@ -187,7 +187,7 @@ public final class Trainer {
 
     private BestWeights bestWeights() {
         if (bestWeights == null) {
-            bestWeights = BestWeights.ifWanted(model);
+            bestWeights = BestWeights.ifWanted(model.regularizers(), model.parameters());
         }
         return bestWeights;
     }
@@ -382,61 +382,5 @@ public final class Trainer {
     }
 
     private record Batch(int[] inputs, int[] targets) {
-    }
-
-    /** The weights of the best validation loss so far, kept only if a regularizer may ask for them. */
-    private static final class BestWeights {
-        private final List<Parameter> parameters;
-        private float[][] values;
-        private double loss = Double.POSITIVE_INFINITY;
-
-        private BestWeights(List<Parameter> parameters) {
-            this.parameters = parameters;
-        }
-
-        static BestWeights ifWanted(Gpt model) {
-            boolean wanted = model.regularizers().stream().anyMatch(Regularizer::restoreBestOnStop);
-            return new BestWeights(wanted ? model.parameters() : List.of());
-        }
-
-        void offer(double validationLoss) {
-            if (!parameters.isEmpty() && validationLoss < loss) {
-                loss = validationLoss;
-                values = new float[parameters.size()][];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = parameters.get(i).value().data().clone();
-                }
-            }
-        }
-
-        void remember(double validationLoss, List<float[]> saved) {
-            if (parameters.isEmpty()) {
-                return;
-            }
-            if (saved.size() != parameters.size()) {
-                throw new IllegalArgumentException("best weights: " + saved.size() + " arrays for "
-                        + parameters.size() + " parameters");
-            }
-            float[][] copies = new float[saved.size()][];
-            for (int i = 0; i < copies.length; i++) {
-                int expected = parameters.get(i).value().data().length;
-                if (saved.get(i).length != expected) {
-                    throw new IllegalArgumentException("best weights: parameter " + parameters.get(i).name() + " has "
-                            + expected + " values, the saved array " + saved.get(i).length);
-                }
-                copies[i] = saved.get(i).clone();
-            }
-            values = copies;
-            loss = validationLoss;
-        }
-
-        void restore() {
-            if (values != null) {
-                for (int i = 0; i < values.length; i++) {
-                    float[] target = parameters.get(i).value().data();
-                    System.arraycopy(values[i], 0, target, 0, target.length);
-                }
-            }
-        }
     }
 }

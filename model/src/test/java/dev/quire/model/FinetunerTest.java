@@ -3,6 +3,7 @@ package dev.quire.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.api.Regularizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,66 @@ class FinetunerTest {
         double end = first.evaluations().getLast().validationLoss();
         assertThat(start).isGreaterThan(1.9);
         assertThat(end).isLessThan(start - 0.4);
+    }
+
+    @Test
+    void aRestoreBestStopPutsBackTheTrainableWeightsOfTheBestEvaluation() {
+        // Stops at the third evaluation (step 30); the weights then are those of the lowest of the three.
+        // After step 10 it turns every gradient into random signs, so the later evaluations are worse and
+        // the weights to put back are step 10's.
+        Regularizer stopAtThird = new Regularizer() {
+            private final java.util.Random noise = new java.util.Random(3);
+            private int steps;
+
+            @Override
+            public void beforeStep(List<dev.quire.api.Parameter> parameters) {
+                if (++steps > 10) {
+                    for (var p : parameters) {
+                        float[] grad = p.value().grad();
+                        for (int i = 0; i < grad.length; i++) {
+                            grad[i] = noise.nextBoolean() ? 1f : -1f;
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public Verdict afterValidation(long step, double validationLoss) {
+                return step >= 30 ? Verdict.STOP : Verdict.CONTINUE;
+            }
+
+            @Override
+            public boolean restoreBestOnStop() {
+                return true;
+            }
+        };
+        Gpt model = new Gpt(FinetuneTesting.CONFIG, Fixtures.attention(), Fixtures.learned(), List.of(stopAtThird), 1);
+        FinetuneData data = FinetuneTesting.reversalData(48, 5);
+        var finetuner = new Finetuner(model, FinetuneTesting.adamw(model), ConstantScheduleProvider.CONSTANT,
+                new FinetuneConfig(60, 8, 3e-2, 10, 64, 0f, 1.0, 3), data);
+        List<EvalReport> evaluations = new ArrayList<>();
+        List<java.util.Map<String, float[]>> weights = new ArrayList<>();
+        finetuner.addListener(new FinetuneListener() {
+            @Override
+            public void afterEval(Finetuner f, EvalReport report) {
+                evaluations.add(report);
+                weights.add(FinetuneTesting.snapshot(f.model()));
+            }
+        });
+        TrainingResult result = finetuner.run();
+
+        assertThat(result.stoppedEarly()).isTrue();
+        assertThat(evaluations).extracting(EvalReport::step).containsExactly(10L, 20L, 30L);
+        assertThat(evaluations.get(2).validationLoss()).isGreaterThan(evaluations.get(0).validationLoss());
+        int best = 0;
+        for (int i = 1; i < evaluations.size(); i++) {
+            if (evaluations.get(i).validationLoss() < evaluations.get(best).validationLoss()) {
+                best = i;
+            }
+        }
+        var expected = weights.get(best);
+        FinetuneTesting.snapshot(model).forEach((name, values) -> assertThat(values).as(name).containsExactly(expected.get(name)));
+        assertThat(finetuner.evaluate().validationLoss()).isEqualTo(evaluations.get(best).validationLoss());
     }
 
     @Test
