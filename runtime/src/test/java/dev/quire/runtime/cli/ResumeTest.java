@@ -75,6 +75,38 @@ class ResumeTest {
         assertThat(result.status()).as(result.toString()).isZero();
     }
 
+    /** A cosine schedule with warm-up over the N steps. */
+    private static final String COSINE = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
+
+    /**
+     * The cosine pipeline keeping 4 step checkpoints, with early stopping after the dropout: minDelta 1.0,
+     * so only the first evaluation (step 5) counts as an improvement, and patience 2 stops the run at step 15.
+     */
+    private static String earlyStopping(boolean restoreBest) {
+        String dropout = "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]";
+        String text = pipeline(COSINE, N, 5, 4);
+        assertThat(text).contains(dropout);
+        return text.replace(dropout, "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1},"
+                + " {id: early-stopping, patience: 2, minDelta: 1.0, restoreBest: " + restoreBest + "}]");
+    }
+
+    /**
+     * Makes {@code to} what a run of {@code from}'s pipeline "killed" at step 13 leaves: its last
+     * checkpoint is {@code from}'s step 10, its metrics reach step 13.
+     */
+    private static void killedAt13(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        Files.copy(RunFiles.step(from, 10), RunFiles.latest(to));
+        List<String> lines = Files.readAllLines(RunFiles.metrics(from));
+        int upTo13 = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("{\"stage\":\"pretrain\",\"step\":13,")) {
+                upTo13 = i + 1;
+            }
+        }
+        Files.write(RunFiles.metrics(to), lines.subList(0, upTo13), StandardOpenOption.CREATE_NEW);
+    }
+
     @Test
     void halfThenResumeEqualsStraightBitForBit() throws IOException {
         // Constant schedule: a pipeline of N/2 steps follows exactly the first half of the N-step run.
@@ -99,8 +131,7 @@ class ResumeTest {
     @Test
     void resumeFromAMidRunCheckpointAfterACrashEqualsStraight() throws IOException {
         // Cosine schedule with warm-up; the straight run keeps its step checkpoints.
-        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
-        Path straight = Cli.write(dir.resolve("c/p.yaml"), pipeline(cosine, N, 5, 3));
+        Path straight = Cli.write(dir.resolve("c/p.yaml"), pipeline(COSINE, N, 5, 3));
         run(straight);
         Path c = dir.resolve("c/out");
         assertThat(RunFiles.steps(c)).extracting(p -> p.getFileName().toString())
@@ -108,19 +139,9 @@ class ResumeTest {
                         "checkpoint-step-0000000020.pb");
         assertSameState(Checkpoints.read(RunFiles.step(c, N)), Checkpoints.read(RunFiles.latest(c)));
 
-        // A run "killed" at step 13: its last checkpoint is step 10, its metrics reach step 13.
         Path d = dir.resolve("d/out");
-        Files.createDirectories(d);
-        Files.copy(RunFiles.step(c, 10), RunFiles.latest(d));
-        List<String> lines = Files.readAllLines(RunFiles.metrics(c));
-        int upTo13 = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("{\"stage\":\"pretrain\",\"step\":13,")) {
-                upTo13 = i + 1;
-            }
-        }
-        Files.write(RunFiles.metrics(d), lines.subList(0, upTo13), StandardOpenOption.CREATE_NEW);
-        Path resumed = Cli.write(dir.resolve("d/p.yaml"), pipeline(cosine, N, 5, 3));
+        killedAt13(c, d);
+        Path resumed = Cli.write(dir.resolve("d/p.yaml"), pipeline(COSINE, N, 5, 3));
         var result = Cli.run("run", resumed.toString(), "--resume", "--threads", "1");
         assertThat(result.status()).as(result.toString()).isZero();
         assertThat(result.out()).contains("at step 10 of 20", "dropped 3 records of steps after 10");
@@ -131,14 +152,9 @@ class ResumeTest {
 
     @Test
     void earlyStoppingCountsOnAfterAResumeAndStopsWhereTheStraightRunStopped() throws IOException {
-        // minDelta 1.0: only the first evaluation (step 5) counts as an improvement; patience 2 stops the
-        // run at step 15. A resume from step 10 must carry the count of 1 to stop there too: counting
-        // afresh, it would take step 15 as a new best and run on to step 20.
-        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
-        String stopping = pipeline(cosine, N, 5, 4).replace("regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]",
-                "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1},"
-                        + " {id: early-stopping, patience: 2, minDelta: 1.0, restoreBest: false}]");
-        assertThat(stopping).contains("early-stopping");
+        // The straight run stops at step 15. A resume from step 10 must carry the count of 1 to stop there
+        // too: counting afresh, it would take step 15 as a new best and run on to step 20.
+        String stopping = earlyStopping(false);
         run(Cli.write(dir.resolve("f/p.yaml"), stopping));
         Path f = dir.resolve("f/out");
         List<String> straight = records(f);
@@ -146,18 +162,9 @@ class ResumeTest {
         assertThat(Checkpoints.readHeader(RunFiles.step(f, 10)).getRegularizerStateMap())
                 .containsEntry("1.validations_since_best", 1.0).containsKey("1.best");
 
-        // A run "killed" at step 13: its last checkpoint is step 10 (written after that step's evaluation).
+        // Its step-10 checkpoint is written after that step's evaluation.
         Path g = dir.resolve("g/out");
-        Files.createDirectories(g);
-        Files.copy(RunFiles.step(f, 10), RunFiles.latest(g));
-        List<String> lines = Files.readAllLines(RunFiles.metrics(f));
-        int upTo13 = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("{\"stage\":\"pretrain\",\"step\":13,")) {
-                upTo13 = i + 1;
-            }
-        }
-        Files.write(RunFiles.metrics(g), lines.subList(0, upTo13), StandardOpenOption.CREATE_NEW);
+        killedAt13(f, g);
         run(Cli.write(dir.resolve("g/p.yaml"), stopping), "--resume");
 
         assertThat(records(g)).containsExactlyElementsOf(straight);
@@ -172,10 +179,7 @@ class ResumeTest {
         // run takes from checkpoint-best.pb. Here that file holds step 10's weights under a loss no later
         // evaluation beats, so the run must end with exactly those weights (counting only the evaluations
         // since the resume, it would keep step 15's).
-        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
-        String stopping = pipeline(cosine, N, 5, 4).replace("regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1}]",
-                "regularizers: [{id: dropout, embedding: 0.1, residual: 0.1, attention: 0.1},"
-                        + " {id: early-stopping, patience: 2, minDelta: 1.0, restoreBest: true}]");
+        String stopping = earlyStopping(true);
         run(Cli.write(dir.resolve("h/p.yaml"), stopping));
         Path h = dir.resolve("h/out");
 
@@ -198,14 +202,13 @@ class ResumeTest {
 
     @Test
     void aResumeNeverReplacesABestCheckpointNewerThanItsLatestOneWithAWorseModel() throws IOException {
-        // An evaluation comes after its step's checkpoint: a run stopped between the two leaves a
-        // checkpoint-best.pb the latest checkpoint does not know of. Here that file says 0.25, which no
+        // A run stopped between an evaluation and the next checkpoint leaves a checkpoint-best.pb the
+        // latest checkpoint does not know of. Here that file says 0.25, which no
         // evaluation of the resumed run reaches, so it must come out of the run untouched.
-        String cosine = "{id: cosine, warmupSteps: 4, decaySteps: " + N + ", minLearningRate: 1.0e-4}";
-        Path straight = Cli.write(dir.resolve("c/p.yaml"), pipeline(cosine, N, 5, 3));
+        Path straight = Cli.write(dir.resolve("c/p.yaml"), pipeline(COSINE, N, 5, 3));
         run(straight);
         Path c = dir.resolve("c/out");
-        // The latest checkpoint at step 10 knows only the evaluation at step 5; the later ones are lower,
+        // The latest checkpoint at step 10 knows the evaluations at steps 5 and 10; later ones are lower,
         // so measured against it alone they would replace the best file.
         double knownAt10 = Checkpoints.readHeader(RunFiles.step(c, 10)).getBestValidationLoss();
         assertThat(Checkpoints.readHeader(RunFiles.best(c)).getBestValidationLoss()).isLessThan(knownAt10);
@@ -217,7 +220,7 @@ class ResumeTest {
         Checkpoints.write(RunFiles.best(e), best.header().toBuilder().setBestValidationLoss(0.25).build(),
                 best.tensors().values());
         byte[] bestBefore = Files.readAllBytes(RunFiles.best(e));
-        run(Cli.write(dir.resolve("e/p.yaml"), pipeline(cosine, N, 5, 3)), "--resume");
+        run(Cli.write(dir.resolve("e/p.yaml"), pipeline(COSINE, N, 5, 3)), "--resume");
 
         assertThat(Files.readAllBytes(RunFiles.best(e))).isEqualTo(bestBefore);
         assertSameState(Checkpoints.read(RunFiles.latest(c)), Checkpoints.read(RunFiles.latest(e)));
