@@ -369,7 +369,7 @@ public final class MatMul {
                 int ar0, rowStep, aks;
                 if (pieces) {
                     ap = aPack;
-                    ar0 = (i - i0) / MR * (kc * TN_PIECE + TN_TILE_PAD);
+                    ar0 = (i - i0) / MR * piecesTileSize(kc);
                     rowStep = 1;
                     aks = TN_PIECE;
                 } else if (packA) {
@@ -521,7 +521,7 @@ public final class MatMul {
      */
     private static void sliceAPieces(float[] a, int src0, int m, int kc, float[] pack, int i0, float[] sums,
                                      float[] lanes) {
-        int tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        int tileSize = piecesTileSize(kc);
         for (int kk = 0; kk < kc; kk++) {
             int src = src0 + kk * m, dst = kk * TN_PIECE;
             for (int half = 0; half < 2; half++) {
@@ -552,7 +552,7 @@ public final class MatMul {
      * the sum boxed on the heap (2.5 GB a training step).
      */
     private static void addPieceSums(float[] pack, int kc, int i0, float[] sums, float[] lanes) {
-        int tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        int tileSize = piecesTileSize(kc);
         for (int t = 0; t < MC / MR; t++) {
             int i = i0 + t * MR;
             System.arraycopy(sums, i, lanes, 0, MR);
@@ -565,6 +565,11 @@ public final class MatMul {
         }
     }
 
+    /** Floats from one tile's pieces to the next's, for a k block of depth kc. */
+    private static int piecesTileSize(int kc) {
+        return kc * TN_PIECE + TN_TILE_PAD;
+    }
+
     /**
      * Cuts {@link #copyARows}'s [kc][MC] block of w rows of C into {@code pack} as [tile][kc][TN_PIECE]:
      * tile t (rows {@code MR·t ..}) gets, for each kk, the 8 floats from {@code rows[kk·MC + MR·t]}, of
@@ -574,7 +579,7 @@ public final class MatMul {
      * here, in L1/L2.
      */
     private static void cutAPieces(float[] rows, int kc, int w, float[] pack) {
-        int tiles = (w + MR - 1) / MR, tileSize = kc * TN_PIECE + TN_TILE_PAD;
+        int tiles = (w + MR - 1) / MR, tileSize = piecesTileSize(kc);
         for (int kk = 0; kk < kc; kk++) {
             // Increasing kk: a vector wider than the piece spills into slot kk + 1, rewritten next.
             for (int t = 0; t < tiles; t++) {
